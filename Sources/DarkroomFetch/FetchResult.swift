@@ -1,0 +1,26 @@
+import Foundation
+
+/// A finished download: the file is complete at `path`, synced, and its hash is over every byte.
+public struct FetchResult: Sendable, Equatable, Codable {
+    public var url: String
+    /// Where the last redirect led (query removed, like every URL Darkroom shows).
+    public var finalURL: String
+    public var path: String
+    public var bytes: Int64
+    /// SHA-256 of the file, lower-case hex.
+    public var sha256: String
+    public var httpStatus: Int
+    public var contentType: String?
+    public var etag: String?
+    public var lastModified: String?
+
+    enum CodingKeys: String, CodingKey {
+        case url
+        case finalURL = "final_url"
+        case path, bytes, sha256
+        case httpStatus = "http_status"
+        case contentType = "content_type"
+        case etag
+        case lastModified = "last_modified"
+    }
+}

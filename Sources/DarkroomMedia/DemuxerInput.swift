@@ -1,0 +1,69 @@
+import CFFmpeg
+
+/// An opened input container: the one owner of its `AVFormatContext`, closed in `deinit`.
+///
+/// Opening runs `avformat_find_stream_info`, so codec parameters (profile, pixel format) are
+/// filled in. Only the demuxers in `acceptedFormats` are allowed: a file cannot pass itself off
+/// as a playlist or a concat script that makes FFmpeg open other files or URLs.
+final class DemuxerInput {
+    /// The container formats Darkroom reads: what generators deliver (MP4, WebM), the common
+    /// video containers, the still-image formats, and plain audio.
+    static let acceptedFormats = [
+        "mov", "mp4", "m4a", "3gp", "3g2", "mj2", "matroska", "webm", "avi", "flv", "mpegts",
+        "png_pipe", "jpeg_pipe", "webp_pipe", "gif", "mp3", "wav", "ogg", "flac", "aac",
+    ].joined(separator: ",")
+
+    let context: UnsafeMutablePointer<AVFormatContext>
+    let source: MediaSource
+
+    init(_ source: MediaSource) throws(MediaError) {
+        self.source = source
+        var options: OpaquePointer?
+        av_dict_set(&options, "protocol_whitelist", source.protocolWhitelist, 0)
+        av_dict_set(&options, "format_whitelist", Self.acceptedFormats, 0)
+        if case .url = source {
+            // Microseconds; a stalled server must not hang a probe for ever.
+            av_dict_set(&options, "rw_timeout", "30000000", 0)
+        }
+        defer { av_dict_free(&options) }
+
+        var context: UnsafeMutablePointer<AVFormatContext>?
+        let opened = avformat_open_input(&context, source.ffmpegLocation, nil, &options)
+        guard opened >= 0, let context else {
+            throw Self.openError(opened, source: source)
+        }
+        self.context = context
+
+        let found = avformat_find_stream_info(context, nil)
+        guard found >= 0 else {
+            throw MediaError(.notMedia, input: source.description, "cannot read stream information (\(ffmpegErrorText(found)))")
+        }
+    }
+
+    deinit {
+        var context: UnsafeMutablePointer<AVFormatContext>? = context
+        avformat_close_input(&context)
+    }
+
+    var streams: [UnsafeMutablePointer<AVStream>] {
+        (0..<Int(context.pointee.nb_streams)).compactMap { context.pointee.streams[$0] }
+    }
+
+    /// The stream FFmpeg would pick for `type`, if any.
+    func bestStream(_ type: AVMediaType) -> UnsafeMutablePointer<AVStream>? {
+        let index = av_find_best_stream(context, type, -1, -1, nil, 0)
+        guard index >= 0 else { return nil }
+        return context.pointee.streams[Int(index)]
+    }
+
+    private static func openError(_ code: Int32, source: MediaSource) -> MediaError {
+        let text = ffmpegErrorText(code)
+        switch code {
+        // EINVAL is how a format outside `acceptedFormats` (a playlist, say) is refused.
+        case darkroom_AVERROR_INVALIDDATA, darkroom_AVERROR_DEMUXER_NOT_FOUND, darkroom_averror(EINVAL):
+            return MediaError(.notMedia, input: source.description, "not a media file Darkroom reads (\(text))")
+        default:
+            return MediaError(.unreadable, input: source.description, "cannot open (\(text))")
+        }
+    }
+}

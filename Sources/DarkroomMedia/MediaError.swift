@@ -1,0 +1,25 @@
+/// A failure to read media, naming the input and what went wrong in one line:
+/// `notes.mp4: not a media file FFmpeg can read (Invalid data found when processing input)`.
+public struct MediaError: Error, Sendable, Equatable, CustomStringConvertible {
+    public enum Kind: Sendable, Equatable {
+        /// The file or URL could not be opened or read at all (missing, permission, network).
+        case unreadable
+        /// The bytes are not a container FFmpeg recognises (among the formats Darkroom accepts).
+        case notMedia
+        /// A container without a video or audio stream to measure.
+        case noMediaStream
+    }
+
+    public let kind: Kind
+    /// The input as shown to people: a path, or a URL without its query.
+    public let input: String
+    public let reason: String
+
+    public init(_ kind: Kind, input: String, _ reason: String) {
+        self.kind = kind
+        self.input = input
+        self.reason = reason
+    }
+
+    public var description: String { "\(input): \(reason)" }
+}

@@ -1,0 +1,10 @@
+import ArgumentParser
+
+@main
+struct Darkroom: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "darkroom",
+        abstract: "Archive AI-generated media from generator callbacks, verified and ready to publish.",
+        subcommands: [ProbeCommand.self, FetchCommand.self]
+    )
+}

@@ -1,0 +1,46 @@
+import DarkroomTestSupport
+import Foundation
+import Testing
+
+@Suite struct FetchCommandTests {
+    let body = pseudoRandomBytes(3 * 1024 * 1024)
+    let folder: URL
+    let server: TestHTTPServer
+
+    init() throws {
+        folder = try makeTemporaryFolder("fetch-cli")
+        let body = body
+        server = try TestHTTPServer { request in
+            request.path == "/clip.mp4" ? .file(body, for: request, contentType: "video/mp4") : .notFound()
+        }
+    }
+
+    @Test func printsTheHashLikeSha256sum() async throws {
+        let output = folder.appendingPathComponent("clip.mp4").path
+        let result = try await runDarkroom(["fetch", server.url("clip.mp4").absoluteString, "--output", output])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        let expected = try await sha256sum(output)
+        #expect(result.stdout == "\(expected)  \(output)\n")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: output)) == body)
+        // Not a terminal, so no progress bar.
+        #expect(result.stderr.isEmpty)
+    }
+
+    @Test func printsJSONOnRequest() async throws {
+        let output = folder.appendingPathComponent("clip.mp4").path
+        let result = try await runDarkroom(["fetch", server.url("clip.mp4").absoluteString, "-o", output, "--json"])
+        let json = try #require(try JSONSerialization.jsonObject(with: result.stdoutData) as? [String: Any])
+        #expect(json["bytes"] as? Int == body.count)
+        #expect(json["sha256"] as? String == (try await sha256sum(output)))
+        #expect(json["content_type"] as? String == "video/mp4")
+        #expect(json["http_status"] as? Int == 200)
+    }
+
+    @Test func aMissingURLExitsOneWithOneLine() async throws {
+        let url = server.url("gone.mp4").absoluteString
+        let result = try await runDarkroom(["fetch", url, "-o", folder.appendingPathComponent("gone.mp4").path])
+        #expect(result.status == 1)
+        #expect(result.stderr == "darkroom: \(url): HTTP 404\n")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
+    }
+}

@@ -1,0 +1,47 @@
+import DarkroomTestSupport
+import Foundation
+import Testing
+
+@Suite struct ProbeCommandTests {
+    @Test(arguments: [TestClip.h264AAC, .rotated90, .vp9WebM, .cutShort])
+    func printsTheProbeAsJSON(_ clip: TestClip) async throws {
+        let path = try await TestClips.shared.path(clip)
+        let result = try await runDarkroom(["probe", path])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: result.stdoutData) as? [String: Any])
+        let video = try #require(json["video"] as? [String: Any])
+        let oracle = try await FFprobeReport.of(path)
+        #expect(json["container"] as? String == oracle.formatName)
+        #expect(video["codec"] as? String == oracle.video?.codecName)
+        #expect(video["width"] as? Int == oracle.video?.width)
+        #expect(video["height"] as? Int == oracle.video?.height)
+        #expect(video["frames"] as? Int == oracle.videoPacketCount)
+        let measured = try #require(json["duration_measured"] as? Double)
+        let oracleMeasured = try #require(oracle.videoPacketDuration)
+        #expect(abs(measured - oracleMeasured) <= 1 / (oracle.videoFrameRate ?? 30))
+        for key in ["duration_header", "bit_rate"] { #expect(json[key] != nil, "\(key) missing") }
+        for key in ["profile", "pix_fmt", "frame_rate", "rotation"] { #expect(video[key] != nil, "video.\(key) missing") }
+    }
+
+    @Test func theCutShortClipShowsBothDurations() async throws {
+        let result = try await runDarkroom(["probe", try await TestClips.shared.path(.cutShort)])
+        let json = try #require(try JSONSerialization.jsonObject(with: result.stdoutData) as? [String: Any])
+        let header = try #require(json["duration_header"] as? Double)
+        let measured = try #require(json["duration_measured"] as? Double)
+        #expect(header - measured > 2, "header \(header) s, measured \(measured) s")
+    }
+
+    @Test func aTextFileExitsOneWithOneLine() async throws {
+        let path = try await TestClips.shared.path(.textNamedMP4)
+        let result = try await runDarkroom(["probe", path])
+        #expect(result.status == 1)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr == "darkroom: \(path): not a media file Darkroom reads (Invalid data found when processing input)\n")
+    }
+
+    @Test func aMissingFileExitsOne() async throws {
+        let result = try await runDarkroom(["probe", "/nonexistent/clip.mp4"])
+        #expect(result.status == 1)
+        #expect(result.stderr == "darkroom: /nonexistent/clip.mp4: cannot open (No such file or directory)\n")
+    }
+}

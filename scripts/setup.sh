@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs the system packages Darkroom builds and tests against, on Debian or Ubuntu.
+# Idempotent: packages already present are skipped, and apt is touched only when something is missing.
+# Usage: scripts/setup.sh [--tests]   (--tests adds the tools the test suite uses as oracles)
+set -euo pipefail
+
+packages=(
+  pkg-config
+  libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libswresample-dev
+  libcurl4-openssl-dev
+  libsqlite3-dev
+)
+if [[ "${1:-}" == "--tests" ]]; then
+  # ffmpeg/ffprobe are the independent oracle the tests compare against and make fixtures with.
+  packages+=(ffmpeg python3)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}" >&2
+  sudo=""
+  [[ $(id -u) -ne 0 ]] && sudo="sudo"
+  $sudo apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+if ! command -v swift >/dev/null 2>&1; then
+  echo "setup: swift is not on PATH; install Swift 6 (https://www.swift.org/install/linux/) and re-run" >&2
+  exit 1
+fi
