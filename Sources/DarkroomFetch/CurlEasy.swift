@@ -43,6 +43,10 @@ final class CurlEasy {
         try check(darkroom_easy_setopt_xferinfo_callback(handle, callback), CURLOPT_XFERINFOFUNCTION)
     }
 
+    func setOpenSocket(_ callback: darkroom_curl_opensocket_callback) throws(CurlOptionError) {
+        try check(darkroom_easy_setopt_opensocket_callback(handle, callback), CURLOPT_OPENSOCKETFUNCTION)
+    }
+
     /// Request headers; replaces any set before.
     func setHeaders(_ headers: [String]) throws(CurlOptionError) {
         curl_slist_free_all(headerList)
@@ -56,6 +60,11 @@ final class CurlEasy {
     func info(_ info: CURLINFO) -> Int {
         var value = 0
         return darkroom_easy_getinfo_long(handle, info, &value) == CURLE_OK ? value : 0
+    }
+
+    func info(_ info: CURLINFO) -> Int64 {
+        var value: curl_off_t = 0
+        return darkroom_easy_getinfo_off(handle, info, &value) == CURLE_OK ? Int64(value) : -1
     }
 
     func info(_ info: CURLINFO) -> String? {

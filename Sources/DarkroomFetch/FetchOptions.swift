@@ -1,23 +1,34 @@
-/// How downloads behave. The defaults suit result URLs from generators' CDNs.
+/// How downloads behave. The defaults suit result URLs from generators' CDNs; a test or a local
+/// set-up turns on `addressPolicy.allowPrivate` to reach servers on this machine.
 public struct FetchOptions: Sendable, Equatable {
     /// Redirects followed at most; never to a scheme other than http or https.
     public var maxRedirects: Int
     /// Seconds to establish a connection.
     public var connectTimeout: Int
-    /// A transfer slower than `lowSpeedBytesPerSecond` for `lowSpeedSeconds` is abandoned.
+    /// A transfer slower than `lowSpeedBytesPerSecond` for `lowSpeedSeconds` is abandoned (and
+    /// retried, as a time-out).
     public var lowSpeedBytesPerSecond: Int
     public var lowSpeedSeconds: Int
+    /// The largest file accepted, in bytes: refused before the body when the server announces
+    /// more, aborted as soon as the body passes it otherwise.
+    public var maxBytes: Int64
+    public var retry: RetryPolicy
+    public var addressPolicy: AddressPolicy
     public var userAgent: String
 
     public init(
         maxRedirects: Int = 5, connectTimeout: Int = 15,
         lowSpeedBytesPerSecond: Int = 1024, lowSpeedSeconds: Int = 30,
-        userAgent: String = "darkroom/0.1"
+        maxBytes: Int64 = 4 << 30, retry: RetryPolicy = RetryPolicy(),
+        addressPolicy: AddressPolicy = AddressPolicy(), userAgent: String = "darkroom/0.1"
     ) {
         self.maxRedirects = maxRedirects
         self.connectTimeout = connectTimeout
         self.lowSpeedBytesPerSecond = lowSpeedBytesPerSecond
         self.lowSpeedSeconds = lowSpeedSeconds
+        self.maxBytes = maxBytes
+        self.retry = retry
+        self.addressPolicy = addressPolicy
         self.userAgent = userAgent
     }
 }

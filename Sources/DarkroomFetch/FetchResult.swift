@@ -13,6 +13,8 @@ public struct FetchResult: Sendable, Equatable, Codable {
     public var contentType: String?
     public var etag: String?
     public var lastModified: String?
+    /// Attempts it took, 1 when the first went through.
+    public var attempts: Int
 
     enum CodingKeys: String, CodingKey {
         case url
@@ -22,5 +24,6 @@ public struct FetchResult: Sendable, Equatable, Codable {
         case contentType = "content_type"
         case etag
         case lastModified = "last_modified"
+        case attempts
     }
 }

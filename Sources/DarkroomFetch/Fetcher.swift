@@ -3,11 +3,13 @@ import DarkroomCore
 import Foundation
 
 /// Downloads URLs to files with libcurl, many at once, streaming each body to disk and hashing
-/// it on the way.
+/// it on the way, and trying again until the file is whole or the failure is for good.
 ///
 /// The file appears at its destination only when it is complete: the body goes to a temporary
 /// file in the same folder, which is synced and renamed on success and removed on any failure
-/// or cancellation. Only http and https are fetched, redirects included.
+/// or cancellation. A transient failure is retried by `options.retry`; a broken transfer is
+/// resumed with `Range` and `If-Range` when the server supports it and the file has not changed,
+/// and started over otherwise. The SHA-256 always covers the whole file.
 public final class Fetcher: Sendable {
     public let options: FetchOptions
     private let loop = TransferLoop()
@@ -25,72 +27,159 @@ public final class Fetcher: Sendable {
         guard let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https" else {
             throw FetchError(url: shown, cause: .badURL("only http and https URLs are fetched"))
         }
-
         let sink: FileSink
-        let transfer: Transfer
-        do throws(FetchError.Cause) {
+        do {
             sink = try FileSink(destination: destination)
-            let easy = try configuredHandle(for: url)
-            do {
-                transfer = try Transfer(easy: easy, sink: sink, progress: progress)
-            } catch {
-                throw FetchError.Cause.badURL("libcurl refused option \(error.option.rawValue) (\(curlErrorText(error.code)))")
-            }
         } catch {
             throw FetchError(url: shown, cause: error)
+        }
+
+        var validators = ResumeValidators()
+        var attempt = 1
+        while true {
+            let outcome = await perform(url, into: sink, validators: validators, progress: progress)
+            switch outcome {
+            case .success(let response):
+                do throws(FetchError.Cause) {
+                    let sha256 = try sink.commit()
+                    return FetchResult(
+                        url: shown, finalURL: response.finalURL ?? shown, path: destination, bytes: sink.bytesWritten,
+                        sha256: sha256, httpStatus: response.status, contentType: response.contentType,
+                        etag: response.validators.etag, lastModified: response.validators.lastModified, attempts: attempt
+                    )
+                } catch {
+                    sink.discard()
+                    throw FetchError(url: shown, cause: error, attempts: attempt)
+                }
+            case .failure(let failure):
+                validators = failure.validators
+                let error = FetchError(url: shown, cause: failure.cause, attempts: attempt, retryAfter: failure.retryAfter)
+                guard error.isTransient, attempt < options.retry.maxAttempts,
+                      let wait = waitBeforeRetry(after: attempt, retryAfter: failure.retryAfter)
+                else {
+                    sink.discard()
+                    throw error
+                }
+                do {
+                    try await Task.sleep(for: wait)
+                } catch {
+                    sink.discard()
+                    throw FetchError(url: shown, cause: .cancelled, attempts: attempt)
+                }
+                attempt += 1
+            }
+        }
+    }
+
+    /// Nil when the server asks for a longer wait than one fetch will sit through.
+    private func waitBeforeRetry(after attempt: Int, retryAfter: Int?) -> Duration? {
+        guard let retryAfter else { return options.retry.delay(after: attempt) }
+        let asked = Duration.seconds(retryAfter)
+        return asked <= options.retry.maxRetryAfter ? asked : nil
+    }
+
+    private struct Response {
+        var status: Int
+        var finalURL: String?
+        var contentType: String?
+        var validators: ResumeValidators
+    }
+
+    private struct Failure: Error {
+        var cause: FetchError.Cause
+        var retryAfter: Int?
+        /// The validators of what the sink holds now, for the next attempt's resume.
+        var validators: ResumeValidators
+    }
+
+    /// One attempt: a request (a Range request when the sink holds part of a known version),
+    /// run on the loop, and its outcome checked.
+    private func perform(
+        _ url: URL, into sink: FileSink, validators: ResumeValidators,
+        progress: (@Sendable (FetchProgress) -> Void)?
+    ) async -> Result<Response, Failure> {
+        let transfer: Transfer
+        do {
+            let easy = try configuredHandle(for: url)
+            if sink.bytesWritten > 0 {
+                if let ifRange = validators.ifRange {
+                    try easy.set(CURLOPT_RANGE, "\(sink.bytesWritten)-")
+                    try easy.setHeaders(["If-Range: \(ifRange)"])
+                } else if !sink.reset() {
+                    return .failure(Failure(cause: .destination("cannot empty \(sink.temporaryPath)"), validators: validators))
+                }
+            }
+            transfer = try Transfer(
+                easy: easy, sink: sink, validators: validators, maxBytes: options.maxBytes,
+                addressPolicy: options.addressPolicy, progress: progress
+            )
+        } catch {
+            let cause = FetchError.Cause.badURL("libcurl refused option \(error.option.rawValue) (\(curlErrorText(error.code)))")
+            return .failure(Failure(cause: cause, validators: validators))
         }
 
         let code = await loop.run(transfer)
-        let status = transfer.easy.info(CURLINFO_RESPONSE_CODE) as Int
-        do throws(FetchError.Cause) {
-            try check(code, status: status, transfer: transfer)
-            let sha256 = try sink.commit()
-            let finalURL = (transfer.easy.info(CURLINFO_EFFECTIVE_URL) as String?).flatMap(URL.init(string:))
-            return FetchResult(
-                url: shown,
-                finalURL: finalURL?.redacted ?? shown,
-                path: destination,
-                bytes: sink.bytesWritten,
-                sha256: sha256,
-                httpStatus: status,
-                contentType: transfer.easy.info(CURLINFO_CONTENT_TYPE),
-                etag: transfer.easy.responseHeader("ETag"),
-                lastModified: transfer.easy.responseHeader("Last-Modified")
-            )
-        } catch {
-            sink.discard()
-            throw FetchError(url: shown, cause: error)
-        }
-    }
+        let easy = transfer.easy
+        let status: Int = easy.info(CURLINFO_RESPONSE_CODE)
+        let retryAfter: Int64 = easy.info(CURLINFO_RETRY_AFTER)
+        var failure = Failure(cause: .cancelled, retryAfter: retryAfter > 0 ? Int(retryAfter) : nil, validators: transfer.validators)
 
-    private func configuredHandle(for url: URL) throws(FetchError.Cause) -> CurlEasy {
-        let easy = CurlEasy()
-        do {
-            try easy.set(CURLOPT_URL, url.absoluteString)
-            try easy.set(CURLOPT_PROTOCOLS_STR, "http,https")
-            try easy.set(CURLOPT_REDIR_PROTOCOLS_STR, "http,https")
-            try easy.set(CURLOPT_FOLLOWLOCATION, 1)
-            try easy.set(CURLOPT_MAXREDIRS, options.maxRedirects)
-            try easy.set(CURLOPT_CONNECTTIMEOUT, options.connectTimeout)
-            try easy.set(CURLOPT_LOW_SPEED_LIMIT, options.lowSpeedBytesPerSecond)
-            try easy.set(CURLOPT_LOW_SPEED_TIME, options.lowSpeedSeconds)
-            try easy.set(CURLOPT_USERAGENT, options.userAgent)
-            // Signals are not ours to take in a server process; libcurl resolves on a thread.
-            try easy.set(CURLOPT_NOSIGNAL, 1)
-        } catch {
-            throw .badURL("libcurl refused option \(error.option.rawValue) (\(curlErrorText(error.code)))")
+        if transfer.cancelled.load(ordering: .relaxed) {
+            return .failure(failure)
         }
-        return easy
-    }
-
-    private func check(_ code: CURLcode, status: Int, transfer: Transfer) throws(FetchError.Cause) {
-        if transfer.cancelled.load(ordering: .relaxed) { throw .cancelled }
-        if code == CURLE_WRITE_ERROR, transfer.sink.writeErrno != 0 {
-            throw .destination("cannot write \(transfer.sink.temporaryPath): \(String(cString: strerror(transfer.sink.writeErrno)))")
+        if let cause = transfer.abortCause {
+            failure.cause = cause
+            return .failure(failure)
+        }
+        if code == CURLE_WRITE_ERROR, sink.writeErrno != 0 {
+            failure.cause = .destination("cannot write \(sink.temporaryPath): \(String(cString: strerror(sink.writeErrno)))")
+            return .failure(failure)
+        }
+        if code == CURLE_COULDNT_CONNECT, let refused = transfer.refusedAddress {
+            failure.cause = .refusedAddress(refused)
+            return .failure(failure)
+        }
+        if code == CURLE_FILESIZE_EXCEEDED {
+            failure.cause = .tooLarge(limit: options.maxBytes)
+            return .failure(failure)
         }
         guard code == CURLE_OK else {
-            throw .transport(code: Int(code.rawValue), message: curlErrorText(code))
+            failure.cause = .transport(code: Int(code.rawValue), message: curlErrorText(code))
+            return .failure(failure)
         }
-        guard (200..<300).contains(status) else { throw .httpStatus(status) }
+        guard (200..<300).contains(status) else {
+            failure.cause = .httpStatus(status)
+            return .failure(failure)
+        }
+        if let total = transfer.expectedTotal, total != sink.bytesWritten {
+            failure.cause = .inconsistentResponse("the body ended at \(sink.bytesWritten) of \(total) bytes")
+            return .failure(failure)
+        }
+        return .success(Response(
+            status: status,
+            finalURL: (easy.info(CURLINFO_EFFECTIVE_URL) as String?).flatMap(URL.init(string:))?.redacted,
+            contentType: easy.info(CURLINFO_CONTENT_TYPE),
+            validators: transfer.validators
+        ))
+    }
+
+    private func configuredHandle(for url: URL) throws(CurlOptionError) -> CurlEasy {
+        let easy = CurlEasy()
+        try easy.set(CURLOPT_URL, url.absoluteString)
+        try easy.set(CURLOPT_PROTOCOLS_STR, "http,https")
+        try easy.set(CURLOPT_REDIR_PROTOCOLS_STR, "http,https")
+        try easy.set(CURLOPT_FOLLOWLOCATION, 1)
+        try easy.set(CURLOPT_MAXREDIRS, options.maxRedirects)
+        try easy.set(CURLOPT_CONNECTTIMEOUT, options.connectTimeout)
+        try easy.set(CURLOPT_LOW_SPEED_LIMIT, options.lowSpeedBytesPerSecond)
+        try easy.set(CURLOPT_LOW_SPEED_TIME, options.lowSpeedSeconds)
+        // Refuses up front when the server announces a larger body; Transfer also counts.
+        try easy.set(CURLOPT_MAXFILESIZE_LARGE, options.maxBytes)
+        try easy.set(CURLOPT_USERAGENT, options.userAgent)
+        // No proxy from the environment: the address policy must judge the server itself.
+        try easy.set(CURLOPT_PROXY, "")
+        // Signals are not ours to take in a server process; libcurl resolves on a thread.
+        try easy.set(CURLOPT_NOSIGNAL, 1)
+        return easy
     }
 }

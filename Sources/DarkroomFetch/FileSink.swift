@@ -60,6 +60,17 @@ final class FileSink {
         return true
     }
 
+    /// Empties the file to start the body over (the server ignored a Range, or the file changed).
+    func reset() -> Bool {
+        guard ftruncate(descriptor, 0) == 0, lseek(descriptor, 0, SEEK_SET) == 0 else {
+            writeErrno = errno
+            return false
+        }
+        hasher = SHA256()
+        bytesWritten = 0
+        return true
+    }
+
     /// Syncs the file, closes it and renames it onto the destination. Returns the hex SHA-256.
     func commit() throws(FetchError.Cause) -> String {
         guard fsync(descriptor) == 0 else { throw .destination("cannot sync \(temporaryPath): \(String(cString: strerror(errno)))") }

@@ -1,22 +1,51 @@
 import CCurl
+import Foundation
 import Synchronization
 
-/// One download in flight: its easy handle, the sink its body streams into, and the
-/// continuation to resume when libcurl is done with it.
+/// One attempt at a download in flight: its easy handle, the sink its body streams into, and
+/// the continuation to resume when libcurl is done with it.
+///
+/// On the first byte of a body it decides what the body is: the continuation of the partial file
+/// (a 206 that matches), the whole file afresh (a 200, even to a Range request), or an error page
+/// to throw away (>= 300). It enforces the size limit and the address policy from libcurl's
+/// callbacks, and leaves why it stopped in `abortCause`.
 ///
 /// `@unchecked Sendable` because it is handed once to the transfer loop's thread, which alone
-/// touches the handle and the sink until it calls `finish`; the awaiting task reads them only
-/// after that. `cancelled` is atomic, as both sides read and write it.
+/// touches it until it calls `finish`; the awaiting task reads it only after that. `cancelled`
+/// is atomic, as both sides use it.
 final class Transfer: @unchecked Sendable {
     let easy: CurlEasy
     let sink: FileSink
     let cancelled = Atomic<Bool>(false)
     var continuation: CheckedContinuation<CURLcode, Never>?
+
+    /// Why a callback stopped the transfer, when one did.
+    private(set) var abortCause: FetchError.Cause?
+    /// The validators of the response whose body is in the sink.
+    private(set) var validators: ResumeValidators
+    /// Bytes the whole file has, when the response said.
+    private(set) var expectedTotal: Int64?
+    /// Why an address was refused, if one was; the connection may still succeed by another.
+    private(set) var refusedAddress: String?
+
+    private enum BodyMode { case undecided, append, discard }
+    private var mode = BodyMode.undecided
+    private let resumeOffset: Int64
+    private let maxBytes: Int64
+    private let addressPolicy: AddressPolicy
     private let progress: (@Sendable (FetchProgress) -> Void)?
 
-    init(easy: CurlEasy, sink: FileSink, progress: (@Sendable (FetchProgress) -> Void)?) throws(CurlOptionError) {
+    /// `validators` are those of the partial file in `sink` (ignored when it is empty).
+    init(
+        easy: CurlEasy, sink: FileSink, validators: ResumeValidators, maxBytes: Int64,
+        addressPolicy: AddressPolicy, progress: (@Sendable (FetchProgress) -> Void)?
+    ) throws(CurlOptionError) {
         self.easy = easy
         self.sink = sink
+        self.validators = validators
+        self.resumeOffset = sink.bytesWritten
+        self.maxBytes = maxBytes
+        self.addressPolicy = addressPolicy
         self.progress = progress
         let context = Unmanaged.passUnretained(self).toOpaque()
         try easy.set(CURLOPT_WRITEFUNCTION, transferWriteCallback)
@@ -25,6 +54,8 @@ final class Transfer: @unchecked Sendable {
         try easy.set(CURLOPT_XFERINFODATA, context)
         // The progress callback is also where a cancelled transfer stops, so it always runs.
         try easy.set(CURLOPT_NOPROGRESS, 0)
+        try easy.setOpenSocket(transferOpenSocketCallback)
+        try easy.set(CURLOPT_OPENSOCKETDATA, context)
     }
 
     func finish(_ result: CURLcode) {
@@ -34,12 +65,71 @@ final class Transfer: @unchecked Sendable {
 
     fileprivate func receive(_ bytes: UnsafeRawBufferPointer) -> Int {
         if cancelled.load(ordering: .relaxed) { return 0 }
+        if mode == .undecided, let cause = decideBody() {
+            abortCause = cause
+            return 0
+        }
+        if mode == .discard { return bytes.count }
+        guard sink.bytesWritten + Int64(bytes.count) <= maxBytes else {
+            abortCause = .tooLarge(limit: maxBytes)
+            return 0
+        }
         return sink.write(bytes) ? bytes.count : 0
     }
 
+    /// Chooses the body's mode from the response's status and headers; a cause when the body
+    /// must not be taken at all.
+    private func decideBody() -> FetchError.Cause? {
+        let status: Int = easy.info(CURLINFO_RESPONSE_CODE)
+        guard (200..<300).contains(status) else {
+            mode = .discard
+            return nil
+        }
+        let answered = ResumeValidators(etag: easy.responseHeader("ETag"), lastModified: easy.responseHeader("Last-Modified"))
+        if status == 206 {
+            guard resumeOffset > 0,
+                  let range = easy.responseHeader("Content-Range").flatMap(ContentRange.init),
+                  range.start == resumeOffset
+            else { return restart(.inconsistentResponse("the server answered with another range than the one asked for")) }
+            guard validators.sameVersion(as: answered) else {
+                return restart(.inconsistentResponse("the file changed on the server while it was being downloaded"))
+            }
+            expectedTotal = range.total
+        } else {
+            // A whole body: the first one, or the server ignored the Range, or If-Range saw a change.
+            if sink.bytesWritten > 0, !sink.reset() { return .destination("cannot empty \(sink.temporaryPath)") }
+            validators = answered
+            let length: Int64 = easy.info(CURLINFO_CONTENT_LENGTH_DOWNLOAD_T)
+            expectedTotal = length >= 0 ? length : nil
+        }
+        if let expectedTotal, expectedTotal > maxBytes { return .tooLarge(limit: maxBytes) }
+        mode = .append
+        return nil
+    }
+
+    /// Drops the partial file so the next attempt asks for the whole of it.
+    private func restart(_ cause: FetchError.Cause) -> FetchError.Cause {
+        _ = sink.reset()
+        return cause
+    }
+
     fileprivate func report(total: Int64, received: Int64) -> Int32 {
-        progress?(FetchProgress(received: received, expected: total > 0 ? total : nil))
+        let offset = mode == .append ? resumeOffset : 0
+        progress?(FetchProgress(received: received + offset, expected: total > 0 ? total + offset : nil))
         return cancelled.load(ordering: .relaxed) ? 1 : 0
+    }
+
+    fileprivate func openSocket(_ address: UnsafeMutablePointer<curl_sockaddr>) -> curl_socket_t {
+        let sockaddrPointer = UnsafeRawPointer(address) + MemoryLayout<curl_sockaddr>.offset(of: \.addr)!
+        guard let ip = IPAddress(sockaddrPointer.assumingMemoryBound(to: sockaddr.self)) else {
+            refusedAddress = "an address that is neither IPv4 nor IPv6"
+            return CURL_SOCKET_BAD
+        }
+        if let refusal = addressPolicy.refusal(for: ip) {
+            refusedAddress = "\(ip) is \(refusal)"
+            return CURL_SOCKET_BAD
+        }
+        return socket(address.pointee.family, address.pointee.socktype | Int32(SOCK_CLOEXEC.rawValue), address.pointee.protocol)
     }
 }
 
@@ -66,4 +156,10 @@ private let transferProgressCallback: darkroom_curl_xferinfo_callback = { contex
     guard let context else { return 0 }
     let transfer = Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue()
     return transfer.report(total: Int64(downloadTotal), received: Int64(downloaded))
+}
+
+private let transferOpenSocketCallback: darkroom_curl_opensocket_callback = { context, _, address in
+    guard let context, let address else { return CURL_SOCKET_BAD }
+    let transfer = Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue()
+    return transfer.openSocket(address)
 }

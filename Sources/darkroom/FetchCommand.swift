@@ -8,8 +8,11 @@ struct FetchCommand: AsyncParsableCommand {
         abstract: "Download a URL to a file, streaming, and print its SHA-256.",
         discussion: """
             The file appears only once complete (written to a temporary name beside it, synced, \
-            renamed). Prints "<sha256>  <file>" like sha256sum, or the whole result with --json. \
-            Shows a progress bar when stderr is a terminal.
+            renamed). Transient failures (network faults, time-outs, 5xx, 429) are retried with \
+            backoff, honouring Retry-After, and a broken transfer resumes where the server allows. \
+            Addresses in loopback, private, link-local, CGNAT and multicast ranges are refused \
+            unless --allow-private. Prints "<sha256>  <file>" like sha256sum, or the whole result \
+            with --json. Shows a progress bar when stderr is a terminal. Exit code 1 on failure.
             """
     )
 
@@ -22,6 +25,15 @@ struct FetchCommand: AsyncParsableCommand {
     @Flag(help: "Print the result as JSON.")
     var json = false
 
+    @Option(help: "The largest file accepted, in bytes.")
+    var maxBytes: Int64 = FetchOptions().maxBytes
+
+    @Option(help: "Attempts after the first, for transient failures.")
+    var retries: Int = FetchOptions().retry.maxAttempts - 1
+
+    @Flag(help: "Allow loopback, private, link-local and other non-public addresses (local use).")
+    var allowPrivate = false
+
     func run() async throws {
         guard let parsed = URL(string: url) else { throw fail("not a URL: \(url)", code: 2) }
         let bar: ProgressBar? = isatty(STDERR_FILENO) == 1 ? ProgressBar() : nil
@@ -31,7 +43,12 @@ struct FetchCommand: AsyncParsableCommand {
         }
         let result: FetchResult
         do {
-            result = try await Fetcher().fetch(parsed, to: output, progress: progress)
+            let options = FetchOptions(
+                maxBytes: maxBytes,
+                retry: RetryPolicy(maxAttempts: retries + 1),
+                addressPolicy: AddressPolicy(allowPrivate: allowPrivate)
+            )
+            result = try await Fetcher(options: options).fetch(parsed, to: output, progress: progress)
             bar?.finish()
         } catch {
             bar?.finish()

@@ -17,7 +17,7 @@ import Testing
 
     @Test func printsTheHashLikeSha256sum() async throws {
         let output = folder.appendingPathComponent("clip.mp4").path
-        let result = try await runDarkroom(["fetch", server.url("clip.mp4").absoluteString, "--output", output])
+        let result = try await runDarkroom(["fetch", server.url("clip.mp4").absoluteString, "--output", output, "--allow-private"])
         #expect(result.status == 0, "stderr: \(result.stderr)")
         let expected = try await sha256sum(output)
         #expect(result.stdout == "\(expected)  \(output)\n")
@@ -28,17 +28,34 @@ import Testing
 
     @Test func printsJSONOnRequest() async throws {
         let output = folder.appendingPathComponent("clip.mp4").path
-        let result = try await runDarkroom(["fetch", server.url("clip.mp4").absoluteString, "-o", output, "--json"])
+        let result = try await runDarkroom(["fetch", server.url("clip.mp4").absoluteString, "-o", output, "--json", "--allow-private"])
         let json = try #require(try JSONSerialization.jsonObject(with: result.stdoutData) as? [String: Any])
         #expect(json["bytes"] as? Int == body.count)
         #expect(json["sha256"] as? String == (try await sha256sum(output)))
         #expect(json["content_type"] as? String == "video/mp4")
         #expect(json["http_status"] as? Int == 200)
+        #expect(json["attempts"] as? Int == 1)
+    }
+
+    @Test func loopbackIsRefusedWithoutTheAllowance() async throws {
+        let url = server.url("clip.mp4").absoluteString
+        let result = try await runDarkroom(["fetch", url, "-o", folder.appendingPathComponent("clip.mp4").path])
+        #expect(result.status == 1)
+        #expect(result.stderr == "darkroom: \(url): refused: 127.0.0.1 is a loopback address\n")
+        #expect(server.receivedRequests.isEmpty)
+    }
+
+    @Test func maxBytesIsEnforced() async throws {
+        let url = server.url("clip.mp4").absoluteString
+        let result = try await runDarkroom(["fetch", url, "-o", folder.appendingPathComponent("clip.mp4").path, "--allow-private", "--max-bytes", "1000000"])
+        #expect(result.status == 1)
+        #expect(result.stderr == "darkroom: \(url): larger than the limit of 1000000 bytes\n")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
     }
 
     @Test func aMissingURLExitsOneWithOneLine() async throws {
         let url = server.url("gone.mp4").absoluteString
-        let result = try await runDarkroom(["fetch", url, "-o", folder.appendingPathComponent("gone.mp4").path])
+        let result = try await runDarkroom(["fetch", url, "-o", folder.appendingPathComponent("gone.mp4").path, "--allow-private"])
         #expect(result.status == 1)
         #expect(result.stderr == "darkroom: \(url): HTTP 404\n")
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)

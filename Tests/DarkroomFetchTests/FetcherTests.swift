@@ -4,7 +4,7 @@ import Foundation
 import Synchronization
 import Testing
 
-@Suite struct FetcherDownloads {
+@Suite struct FetcherBasics {
     let body = pseudoRandomBytes(5 * 1024 * 1024 + 123)
     let folder: URL
     let server: TestHTTPServer
@@ -36,6 +36,16 @@ import Testing
         }
     }
 
+    /// Loopback allowed (the test server is on it), and quick retries.
+    static func fetcher(_ configure: (inout FetchOptions) -> Void = { _ in }) -> Fetcher {
+        var options = FetchOptions(
+            retry: RetryPolicy(maxAttempts: 3, baseDelay: .milliseconds(10), maxDelay: .milliseconds(50)),
+            addressPolicy: AddressPolicy(allowPrivate: true)
+        )
+        configure(&options)
+        return Fetcher(options: options)
+    }
+
     func destination(_ name: String = "clip.mp4") -> String { folder.appendingPathComponent(name).path }
 
     /// The folder holds exactly these names: no temporary file was left behind.
@@ -44,7 +54,7 @@ import Testing
     }
 
     @Test func streamsTheBodyToDiskAndHashesIt() async throws {
-        let result = try await Fetcher().fetch(server.url("media/clip.mp4"), to: destination())
+        let result = try await Self.fetcher().fetch(server.url("media/clip.mp4"), to: destination())
         #expect(try Data(contentsOf: URL(fileURLWithPath: destination())) == body)
         #expect(result.sha256 == (try await sha256sum(destination())))
         #expect(result.bytes == Int64(body.count))
@@ -56,32 +66,32 @@ import Testing
     }
 
     @Test func chunkedBodyWithoutLength() async throws {
-        let result = try await Fetcher().fetch(server.url("chunked"), to: destination())
+        let result = try await Self.fetcher().fetch(server.url("chunked"), to: destination())
         #expect(result.bytes == Int64(body.count))
         #expect(result.sha256 == (try await sha256sum(destination())))
         #expect(try Data(contentsOf: URL(fileURLWithPath: destination())) == body)
     }
 
     @Test func followsRedirects() async throws {
-        let result = try await Fetcher().fetch(server.url("redirect"), to: destination())
+        let result = try await Self.fetcher().fetch(server.url("redirect"), to: destination())
         #expect(result.finalURL == server.url("media/clip.mp4").absoluteString)
         #expect(result.bytes == Int64(body.count))
     }
 
     @Test func replacesAnExistingFileWhole() async throws {
         try Data(repeating: 0xAA, count: 10 * 1024 * 1024).write(to: URL(fileURLWithPath: destination()))
-        _ = try await Fetcher().fetch(server.url("media/clip.mp4"), to: destination())
+        _ = try await Self.fetcher().fetch(server.url("media/clip.mp4"), to: destination())
         #expect(try Data(contentsOf: URL(fileURLWithPath: destination())) == body)
     }
 
     @Test func progressIsReported() async throws {
         let last = LastProgress()
-        _ = try await Fetcher().fetch(server.url("media/clip.mp4"), to: destination()) { last.record($0) }
+        _ = try await Self.fetcher().fetch(server.url("media/clip.mp4"), to: destination()) { last.record($0) }
         #expect(last.value == FetchProgress(received: Int64(body.count), expected: Int64(body.count)))
     }
 
     @Test func eightAtOnce() async throws {
-        let fetcher = Fetcher()
+        let fetcher = Self.fetcher()
         let results = try await withThrowingTaskGroup(of: FetchResult.self) { group in
             for index in 0..<8 {
                 group.addTask { try await fetcher.fetch(server.url("media/clip.mp4"), to: destination("clip-\(index).mp4")) }
@@ -98,26 +108,30 @@ import Testing
 
     @Test func notFoundIsPermanentAndLeavesNothing() async throws {
         let error = await #expect(throws: FetchError.self) {
-            try await Fetcher().fetch(server.url("missing.mp4"), to: destination())
+            try await Self.fetcher().fetch(server.url("missing.mp4"), to: destination())
         }
         #expect(error?.cause == .httpStatus(404))
         #expect(error?.isTransient == false)
+        #expect(server.receivedRequests.count == 1, "a 404 is not retried")
         #expect(error?.description == server.url("missing.mp4").absoluteString + ": HTTP 404")
         #expect(try folderContents() == [])
     }
 
     @Test func serverErrorIsTransient() async throws {
         let error = await #expect(throws: FetchError.self) {
-            try await Fetcher().fetch(server.url("unavailable"), to: destination())
+            try await Self.fetcher().fetch(server.url("unavailable"), to: destination())
         }
         #expect(error?.cause == .httpStatus(503))
         #expect(error?.isTransient == true)
+        #expect(error?.attempts == 3)
+        #expect(server.receivedRequests.count == 3)
+        #expect(error?.description == server.url("unavailable").absoluteString + ": HTTP 503 (after 3 attempts)")
         #expect(try folderContents() == [])
     }
 
     @Test func aBodyCutShortIsAnErrorAndLeavesNothing() async throws {
         let error = await #expect(throws: FetchError.self) {
-            try await Fetcher().fetch(server.url("short"), to: destination())
+            try await Self.fetcher().fetch(server.url("short"), to: destination())
         }
         guard case .transport(let code, let message) = error?.cause else {
             Issue.record("expected a transport error, got \(String(describing: error))")
@@ -126,24 +140,27 @@ import Testing
         #expect(code == 18, "CURLE_PARTIAL_FILE")
         #expect(message == "Transferred a partial file")
         #expect(error?.isTransient == true)
+        #expect(error?.attempts == 3)
         #expect(try folderContents() == [])
     }
 
     @Test func aRedirectToAnotherSchemeIsRefused() async throws {
         let error = await #expect(throws: FetchError.self) {
-            try await Fetcher().fetch(server.url("to-file"), to: destination())
+            try await Self.fetcher().fetch(server.url("to-file"), to: destination())
         }
         guard case .transport(let code, _) = error?.cause else {
             Issue.record("expected a transport error, got \(String(describing: error))")
             return
         }
         #expect(code == 1, "CURLE_UNSUPPORTED_PROTOCOL")
+        #expect(error?.isTransient == false)
+        #expect(server.receivedRequests.count == 1, "a refused redirect is not retried")
         #expect(try folderContents() == [])
     }
 
     @Test func onlyHTTPAndHTTPSAreFetched() async throws {
         let error = await #expect(throws: FetchError.self) {
-            try await Fetcher().fetch(URL(string: "ftp://127.0.0.1/clip.mp4")!, to: destination())
+            try await Self.fetcher().fetch(URL(string: "ftp://127.0.0.1/clip.mp4")!, to: destination())
         }
         #expect(error?.cause == .badURL("only http and https URLs are fetched"))
     }
@@ -153,7 +170,7 @@ import Testing
         let url = closed.url("clip.mp4")
         closed.stop()
         let error = await #expect(throws: FetchError.self) {
-            try await Fetcher().fetch(url, to: destination())
+            try await Self.fetcher().fetch(url, to: destination())
         }
         guard case .transport(let code, _) = error?.cause else {
             Issue.record("expected a transport error, got \(String(describing: error))")
@@ -161,19 +178,21 @@ import Testing
         }
         #expect(code == 7, "CURLE_COULDNT_CONNECT")
         #expect(error?.isTransient == true)
+        #expect(error?.attempts == 3)
     }
 
     @Test func messagesNeverShowTheQuery() async throws {
         let error = await #expect(throws: FetchError.self) {
-            try await Fetcher().fetch(server.url("gone").appending(queryItems: [URLQueryItem(name: "sig", value: "secret")]), to: destination())
+            try await Self.fetcher().fetch(server.url("gone").appending(queryItems: [URLQueryItem(name: "sig", value: "secret")]), to: destination())
         }
         #expect(error?.description.contains("secret") == false)
         #expect(error?.description.hasSuffix("/gone?…: HTTP 404") == true)
+        #expect(server.receivedRequests.first?.path == "/gone?sig=secret")
     }
 
     @Test func aDestinationThatCannotBeCreated() async throws {
         let error = await #expect(throws: FetchError.self) {
-            try await Fetcher().fetch(server.url("media/clip.mp4"), to: "/nonexistent-folder/clip.mp4")
+            try await Self.fetcher().fetch(server.url("media/clip.mp4"), to: "/nonexistent-folder/clip.mp4")
         }
         guard case .destination(let reason) = error?.cause else {
             Issue.record("expected a destination error, got \(String(describing: error))")
@@ -185,7 +204,7 @@ import Testing
     @Test func cancellingStopsTheTransferAndLeavesNothing() async throws {
         let started = AsyncStream<Void>.makeStream()
         let task = Task {
-            try await Fetcher().fetch(server.url("slow"), to: destination()) { progress in
+            try await Self.fetcher().fetch(server.url("slow"), to: destination()) { progress in
                 if progress.received > 0 { started.continuation.yield() }
             }
         }

@@ -6,6 +6,7 @@ public struct TestHTTPRequest: Sendable {
     public var path: String
     /// Header names in lower case.
     public var headers: [String: String]
+    public var receivedAt: ContinuousClock.Instant
 
     public func header(_ name: String) -> String? { headers[name.lowercased()] }
 
@@ -29,6 +30,6 @@ public struct TestHTTPRequest: Sendable {
             guard let colon = line.firstIndex(of: ":") else { continue }
             headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
         }
-        return TestHTTPRequest(method: String(requestLine[0]), path: String(requestLine[1]), headers: headers)
+        return TestHTTPRequest(method: String(requestLine[0]), path: String(requestLine[1]), headers: headers, receivedAt: .now)
     }
 }

@@ -8,6 +8,7 @@ import Synchronization
 public final class TestHTTPServer: Sendable {
     public typealias Handler = @Sendable (TestHTTPRequest) -> TestHTTPResponse
 
+    public let host: String
     public let port: Int
     private let listener: Int32
     private let core: Core
@@ -33,14 +34,15 @@ public final class TestHTTPServer: Sendable {
         }
     }
 
-    public init(handler: @escaping Handler) throws {
+    /// Listens on `host` (any address in 127.0.0.0/8 works on Linux without set-up), on a free port.
+    public init(host: String = "127.0.0.1", handler: @escaping Handler) throws {
         let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard socket >= 0 else { throw TestServerError.socket(errno) }
         var reuse: Int32 = 1
         setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &reuse, socklen_t(MemoryLayout<Int32>.size))
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_addr.s_addr = inet_addr(host)
         address.sin_port = 0
         let bound = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
@@ -51,6 +53,7 @@ public final class TestHTTPServer: Sendable {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(socket, $0, &length) }
         }
         port = Int(UInt16(bigEndian: address.sin_port))
+        self.host = host
         listener = socket
         let core = Core(handler: handler)
         self.core = core
@@ -71,7 +74,7 @@ public final class TestHTTPServer: Sendable {
     }
 
     /// The base URL, e.g. `http://127.0.0.1:41234`.
-    public var baseURL: URL { URL(string: "http://127.0.0.1:\(port)")! }
+    public var baseURL: URL { URL(string: "http://\(host):\(port)")! }
 
     public func url(_ path: String) -> URL { baseURL.appendingPathComponent(path) }
 
