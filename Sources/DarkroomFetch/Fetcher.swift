@@ -175,6 +175,7 @@ public final class Fetcher: Sendable {
         try easy.set(CURLOPT_LOW_SPEED_TIME, options.lowSpeedSeconds)
         // Refuses up front when the server announces a larger body; Transfer also counts.
         try easy.set(CURLOPT_MAXFILESIZE_LARGE, options.maxBytes)
+        try easy.set(CURLOPT_BUFFERSIZE, 128 * 1024)
         try easy.set(CURLOPT_USERAGENT, options.userAgent)
         // No proxy from the environment: the address policy must judge the server itself.
         try easy.set(CURLOPT_PROXY, "")

@@ -5,22 +5,25 @@ import Foundation
 struct FetchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fetch",
-        abstract: "Download a URL to a file, streaming, and print its SHA-256.",
+        abstract: "Download URLs to files, streaming, and print their SHA-256.",
         discussion: """
-            The file appears only once complete (written to a temporary name beside it, synced, \
-            renamed). Transient failures (network faults, time-outs, 5xx, 429) are retried with \
-            backoff, honouring Retry-After, and a broken transfer resumes where the server allows. \
-            Addresses in loopback, private, link-local, CGNAT and multicast ranges are refused \
-            unless --allow-private. Prints "<sha256>  <file>" like sha256sum, or the whole result \
-            with --json. Shows a progress bar when stderr is a terminal. Exit code 1 on failure.
+            Each URL goes to the --output given in the same position; several URLs download in \
+            parallel. A file appears only once complete (written to a temporary name beside it, \
+            synced, renamed). Transient failures (network faults, time-outs, 5xx, 429) are retried \
+            with backoff, honouring Retry-After, and a broken transfer resumes where the server \
+            allows. Addresses in loopback, private, link-local, CGNAT and multicast ranges are \
+            refused unless --allow-private. Prints "<sha256>  <file>" per file like sha256sum, or \
+            the results as JSON with --json (an object for one URL, an array for several). Shows a \
+            progress bar when stderr is a terminal and there is one URL. Exit code 1 when any \
+            download failed, each failure on a line of its own.
             """
     )
 
-    @Argument(help: "An http(s) URL.")
-    var url: String
+    @Argument(help: "http(s) URLs.")
+    var urls: [String]
 
-    @Option(name: .shortAndLong, help: "Where to write the file.")
-    var output: String
+    @Option(name: .shortAndLong, help: "Where to write each URL's file, in the URLs' order.")
+    var output: [String]
 
     @Flag(help: "Print the result as JSON.")
     var json = false
@@ -34,30 +37,64 @@ struct FetchCommand: AsyncParsableCommand {
     @Flag(help: "Allow loopback, private, link-local and other non-public addresses (local use).")
     var allowPrivate = false
 
+    func validate() throws {
+        guard !urls.isEmpty else { throw ValidationError("Give at least one URL.") }
+        guard urls.count == output.count else {
+            throw ValidationError("Give one --output per URL (\(urls.count) URLs, \(output.count) outputs).")
+        }
+        guard retries >= 0, maxBytes > 0 else { throw ValidationError("--retries and --max-bytes must not be negative.") }
+    }
+
     func run() async throws {
-        guard let parsed = URL(string: url) else { throw fail("not a URL: \(url)", code: 2) }
-        let bar: ProgressBar? = isatty(STDERR_FILENO) == 1 ? ProgressBar() : nil
-        var progress: (@Sendable (FetchProgress) -> Void)?
+        var parsed: [URL] = []
+        for url in urls {
+            guard let value = URL(string: url) else { throw fail("not a URL: \(url)", code: 2) }
+            parsed.append(value)
+        }
+        let fetcher = Fetcher(options: FetchOptions(
+            maxBytes: maxBytes,
+            retry: RetryPolicy(maxAttempts: retries + 1),
+            addressPolicy: AddressPolicy(allowPrivate: allowPrivate)
+        ))
+        let bar: ProgressBar? = parsed.count == 1 && isatty(STDERR_FILENO) == 1 ? ProgressBar() : nil
+        let progress: (@Sendable (FetchProgress) -> Void)?
         if let bar {
             progress = { bar.show($0) }
-        }
-        let result: FetchResult
-        do {
-            let options = FetchOptions(
-                maxBytes: maxBytes,
-                retry: RetryPolicy(maxAttempts: retries + 1),
-                addressPolicy: AddressPolicy(allowPrivate: allowPrivate)
-            )
-            result = try await Fetcher(options: options).fetch(parsed, to: output, progress: progress)
-            bar?.finish()
-        } catch {
-            bar?.finish()
-            throw fail(error)
-        }
-        if json {
-            try printJSON(result)
         } else {
-            print("\(result.sha256)  \(result.path)")
+            progress = nil
         }
+
+        let outcomes = await withTaskGroup(of: Outcome.self) { group in
+            for (index, (url, path)) in zip(parsed, output).enumerated() {
+                group.addTask {
+                    do throws(FetchError) {
+                        return Outcome(index: index, result: try await fetcher.fetch(url, to: path, progress: progress))
+                    } catch {
+                        return Outcome(index: index, error: error)
+                    }
+                }
+            }
+            var outcomes: [Outcome] = []
+            for await outcome in group { outcomes.append(outcome) }
+            return outcomes.sorted { $0.index < $1.index }
+        }
+        bar?.finish()
+
+        let results = outcomes.compactMap(\.result)
+        if json {
+            if results.count == 1 && outcomes.count == 1 { try printJSON(results[0]) } else if !results.isEmpty { try printJSON(results) }
+        } else {
+            for result in results { print("\(result.sha256)  \(result.path)") }
+        }
+        var failed: ExitCode?
+        for error in outcomes.compactMap(\.error) { failed = fail(error) }
+        if let failed { throw failed }
     }
+}
+
+/// One URL's download, success or failure, with its place in the command line.
+private struct Outcome: Sendable {
+    var index: Int
+    var result: FetchResult?
+    var error: FetchError?
 }

@@ -61,3 +61,50 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
     }
 }
+
+@Suite struct FetchCommandManyTests {
+    @Test func severalURLsDownloadInParallelEachToItsOutput() async throws {
+        let folder = try makeTemporaryFolder("fetch-many")
+        let bodies = (0..<4).map { pseudoRandomBytes(512 * 1024 + $0, seed: UInt64($0 + 1)) }
+        let server = try TestHTTPServer { request in
+            guard let index = Int(request.path.dropFirst()), bodies.indices.contains(index) else { return .notFound() }
+            return .file(bodies[index], for: request)
+        }
+        var arguments = ["fetch", "--allow-private"]
+        for index in bodies.indices {
+            arguments += [server.url("\(index)").absoluteString, "-o", folder.appendingPathComponent("f\(index)").path]
+        }
+        let result = try await runDarkroom(arguments)
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        var expectedLines: [String] = []
+        for index in bodies.indices {
+            let path = folder.appendingPathComponent("f\(index)").path
+            #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == bodies[index])
+            expectedLines.append("\(try await sha256sum(path))  \(path)")
+        }
+        #expect(result.stdout == expectedLines.joined(separator: "\n") + "\n", "one line per file, in the order given")
+    }
+
+    @Test func oneFailureAmongManyExitsOneAndKeepsTheRest() async throws {
+        let folder = try makeTemporaryFolder("fetch-mixed")
+        let server = try TestHTTPServer { request in
+            request.path == "/ok" ? TestHTTPResponse(body: Data("fine".utf8)) : .notFound()
+        }
+        let result = try await runDarkroom([
+            "fetch", "--allow-private", "--json",
+            server.url("ok").absoluteString, "-o", folder.appendingPathComponent("ok").path,
+            server.url("gone").absoluteString, "-o", folder.appendingPathComponent("gone").path,
+        ])
+        #expect(result.status == 1)
+        #expect(result.stderr == "darkroom: \(server.url("gone").absoluteString): HTTP 404\n")
+        let json = try #require(try JSONSerialization.jsonObject(with: result.stdoutData) as? [[String: Any]])
+        #expect(json.count == 1)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["ok"])
+    }
+
+    @Test func outputsMustMatchURLs() async throws {
+        let result = try await runDarkroom(["fetch", "http://127.0.0.1:1/a", "http://127.0.0.1:1/b", "-o", "/tmp/only-one"])
+        #expect(result.status == 64, "ArgumentParser's usage error")
+        #expect(result.stderr.contains("Give one --output per URL (2 URLs, 1 outputs)."))
+    }
+}

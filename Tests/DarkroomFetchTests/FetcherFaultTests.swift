@@ -258,7 +258,12 @@ import Testing
             outcome = .failure(error)
         }
         let leftOver = try FileManager.default.contentsOfDirectory(atPath: mountPoint.path)
-        try await runChecked("umount", [mountPoint.path])
+        // Busy means a descriptor on the deleted file is still open, keeping its space taken.
+        let unmounted = try await runCommand("umount", [mountPoint.path])
+        if unmounted.status != 0 {
+            _ = try await runCommand("umount", ["-l", mountPoint.path])
+            Issue.record("the file system was still busy after the failed download: \(unmounted.stderr)")
+        }
 
         guard case .failure(let error) = outcome, case .destination(let reason) = error.cause else {
             Issue.record("expected a destination error, got \(outcome)")
