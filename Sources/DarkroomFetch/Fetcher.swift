@@ -101,16 +101,18 @@ public final class Fetcher: Sendable {
         let transfer: Transfer
         do {
             let easy = try configuredHandle(for: url)
+            var resumeOffset: Int64 = 0
             if sink.bytesWritten > 0 {
                 if let ifRange = validators.ifRange {
-                    try easy.set(CURLOPT_RANGE, "\(sink.bytesWritten)-")
+                    resumeOffset = sink.bytesWritten
+                    try easy.set(CURLOPT_RANGE, "\(resumeOffset)-")
                     try easy.setHeaders(["If-Range: \(ifRange)"])
                 } else if !sink.reset() {
                     return .failure(Failure(cause: .destination("cannot empty \(sink.temporaryPath)"), validators: validators))
                 }
             }
             transfer = try Transfer(
-                easy: easy, sink: sink, validators: validators, maxBytes: options.maxBytes,
+                easy: easy, sink: sink, validators: validators, resumeOffset: resumeOffset, maxBytes: options.maxBytes,
                 addressPolicy: options.addressPolicy, progress: progress
             )
         } catch {

@@ -47,14 +47,14 @@ final class FollowingHasher: @unchecked Sendable {
     }
 
     /// Waits until every byte written is hashed: the lower-case hex digest, or the errno of a
-    /// failed read back.
+    /// failed read back (EIO after `stop()`, which leaves no digest).
     func finish() -> Result<String, POSIXError> {
         condition.withLock {
             finishing = true
             condition.signal()
             while !ended { condition.wait() }
             if let digest { return .success(digest) }
-            return .failure(POSIXError(POSIXErrorCode(rawValue: readError!) ?? .EIO))
+            return .failure(POSIXError(POSIXErrorCode(rawValue: readError ?? EIO) ?? .EIO))
         }
     }
 

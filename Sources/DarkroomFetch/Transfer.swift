@@ -30,20 +30,24 @@ final class Transfer: @unchecked Sendable {
 
     private enum BodyMode { case undecided, append, discard }
     private var mode = BodyMode.undecided
+    /// The byte this attempt's Range asked to start from; 0 when it asked for the whole file.
     private let resumeOffset: Int64
+    /// Bytes before the body this response carries: `resumeOffset` for a matching 206, else 0.
+    private var bodyOffset: Int64 = 0
     private let maxBytes: Int64
     private let addressPolicy: AddressPolicy
     private let progress: (@Sendable (FetchProgress) -> Void)?
 
-    /// `validators` are those of the partial file in `sink` (ignored when it is empty).
+    /// `validators` are those of the partial file in `sink`; `resumeOffset` is where the
+    /// request's Range starts (0 for none).
     init(
-        easy: CurlEasy, sink: FileSink, validators: ResumeValidators, maxBytes: Int64,
+        easy: CurlEasy, sink: FileSink, validators: ResumeValidators, resumeOffset: Int64, maxBytes: Int64,
         addressPolicy: AddressPolicy, progress: (@Sendable (FetchProgress) -> Void)?
     ) throws(CurlOptionError) {
         self.easy = easy
         self.sink = sink
         self.validators = validators
-        self.resumeOffset = sink.bytesWritten
+        self.resumeOffset = resumeOffset
         self.maxBytes = maxBytes
         self.addressPolicy = addressPolicy
         self.progress = progress
@@ -95,6 +99,7 @@ final class Transfer: @unchecked Sendable {
                 return restart(.inconsistentResponse("the file changed on the server while it was being downloaded"))
             }
             expectedTotal = range.total
+            bodyOffset = resumeOffset
         } else {
             // A whole body: the first one, or the server ignored the Range, or If-Range saw a change.
             if sink.bytesWritten > 0, !sink.reset() { return .destination("cannot empty \(sink.temporaryPath)") }
@@ -114,8 +119,7 @@ final class Transfer: @unchecked Sendable {
     }
 
     fileprivate func report(total: Int64, received: Int64) -> Int32 {
-        let offset = mode == .append ? resumeOffset : 0
-        progress?(FetchProgress(received: received + offset, expected: total > 0 ? total + offset : nil))
+        progress?(FetchProgress(received: received + bodyOffset, expected: total > 0 ? total + bodyOffset : nil))
         return cancelled.load(ordering: .relaxed) ? 1 : 0
     }
 

@@ -42,7 +42,8 @@ struct FetchCommand: AsyncParsableCommand {
         guard urls.count == output.count else {
             throw ValidationError("Give one --output per URL (\(urls.count) URLs, \(output.count) outputs).")
         }
-        guard retries >= 0, maxBytes > 0 else { throw ValidationError("--retries and --max-bytes must not be negative.") }
+        guard retries >= 0 else { throw ValidationError("--retries must be 0 or more.") }
+        guard maxBytes > 0 else { throw ValidationError("--max-bytes must be more than 0.") }
     }
 
     func run() async throws {

@@ -106,5 +106,8 @@ import Testing
         let result = try await runDarkroom(["fetch", "http://127.0.0.1:1/a", "http://127.0.0.1:1/b", "-o", "/tmp/only-one"])
         #expect(result.status == 64, "ArgumentParser's usage error")
         #expect(result.stderr.contains("Give one --output per URL (2 URLs, 1 outputs)."))
+        let zero = try await runDarkroom(["fetch", "http://127.0.0.1:1/a", "-o", "/tmp/a", "--max-bytes", "0"])
+        #expect(zero.status == 64)
+        #expect(zero.stderr.contains("--max-bytes must be more than 0."))
     }
 }

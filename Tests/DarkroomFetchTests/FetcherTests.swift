@@ -133,12 +133,7 @@ import Testing
         let error = await #expect(throws: FetchError.self) {
             try await Self.fetcher().fetch(server.url("short"), to: destination())
         }
-        guard case .transport(let code, let message) = error?.cause else {
-            Issue.record("expected a transport error, got \(String(describing: error))")
-            return
-        }
-        #expect(code == 18, "CURLE_PARTIAL_FILE")
-        #expect(message == "Transferred a partial file")
+        #expect(error?.cause == .transport(code: 18, message: "Transferred a partial file"), "CURLE_PARTIAL_FILE")
         #expect(error?.isTransient == true)
         #expect(error?.attempts == 3)
         #expect(try folderContents() == [])
@@ -148,11 +143,7 @@ import Testing
         let error = await #expect(throws: FetchError.self) {
             try await Self.fetcher().fetch(server.url("to-file"), to: destination())
         }
-        guard case .transport(let code, _) = error?.cause else {
-            Issue.record("expected a transport error, got \(String(describing: error))")
-            return
-        }
-        #expect(code == 1, "CURLE_UNSUPPORTED_PROTOCOL")
+        #expect(error?.transportCode == 1, "CURLE_UNSUPPORTED_PROTOCOL")
         #expect(error?.isTransient == false)
         #expect(server.receivedRequests.count == 1, "a refused redirect is not retried")
         #expect(try folderContents() == [])
@@ -172,11 +163,7 @@ import Testing
         let error = await #expect(throws: FetchError.self) {
             try await Self.fetcher().fetch(url, to: destination())
         }
-        guard case .transport(let code, _) = error?.cause else {
-            Issue.record("expected a transport error, got \(String(describing: error))")
-            return
-        }
-        #expect(code == 7, "CURLE_COULDNT_CONNECT")
+        #expect(error?.transportCode == 7, "CURLE_COULDNT_CONNECT")
         #expect(error?.isTransient == true)
         #expect(error?.attempts == 3)
     }
