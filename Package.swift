@@ -26,7 +26,7 @@ let package = Package(
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
 
-        .target(name: "DarkroomCore"),
+        .target(name: "DarkroomCore", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         .target(
             name: "DarkroomFetch",
             dependencies: [
@@ -54,7 +54,7 @@ let package = Package(
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "DarkroomFetchTests", dependencies: ["DarkroomFetch", "DarkroomTestSupport"]),
-        .testTarget(name: "DarkroomMediaTests", dependencies: ["DarkroomMedia", "DarkroomTestSupport"]),
+        .testTarget(name: "DarkroomMediaTests", dependencies: ["DarkroomCore", "DarkroomMedia", "DarkroomTestSupport"]),
         // End to end: runs the built `darkroom` binary as a user would.
         .testTarget(name: "DarkroomCLITests", dependencies: ["darkroom", "DarkroomTestSupport"]),
     ]

@@ -1,5 +1,7 @@
-/// A failure to read media, naming the input and what went wrong in one line:
-/// `notes.mp4: not a media file FFmpeg can read (Invalid data found when processing input)`.
+import DarkroomCore
+
+/// A failure to read or make media, naming the input and what went wrong in one line:
+/// `notes.mp4: not a media file Darkroom reads (Invalid data found when processing input)`.
 public struct MediaError: Error, Sendable, Equatable, CustomStringConvertible {
     public enum Kind: Sendable, Equatable {
         /// The file or URL could not be opened or read at all (missing, permission, network).
@@ -8,6 +10,14 @@ public struct MediaError: Error, Sendable, Equatable, CustomStringConvertible {
         case notMedia
         /// A container without a video or audio stream to measure.
         case noMediaStream
+        /// Media Darkroom cannot decode or encode: no decoder for the codec, an encoder missing
+        /// from this FFmpeg build, a picture format the scaler refuses.
+        case unsupported
+        /// Over a configured limit (pixels per frame, duration); refused before decoding.
+        case tooLarge
+        /// An output could not be written (disk full, permissions): the environment's fault,
+        /// not the input's, so worth retrying.
+        case output
     }
 
     public let kind: Kind
@@ -19,6 +29,10 @@ public struct MediaError: Error, Sendable, Equatable, CustomStringConvertible {
         self.kind = kind
         self.input = input
         self.reason = reason
+    }
+
+    init(output error: FileError, input: String) {
+        self.init(.output, input: input, error.description)
     }
 
     public var description: String { "\(input): \(reason)" }

@@ -96,7 +96,7 @@ import Testing
 
     @Test func emptyFileIsNotMedia() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("empty-\(UUID().uuidString).mp4").path
-        FileManager.default.createFile(atPath: path, contents: Data())
+        _ = FileManager.default.createFile(atPath: path, contents: Data())
         defer { try? FileManager.default.removeItem(atPath: path) }
         let error = #expect(throws: MediaError.self) { try Prober().probe(.file(path)) }
         #expect(error?.kind == .notMedia)

@@ -13,6 +13,9 @@ public struct FFprobeReport: Sendable {
         public var channels: Int?
         /// The display matrix rotation as ffprobe prints it (counterclockwise degrees).
         public var displayRotation: Double?
+        /// The stream's duration in seconds, as the container's index states it.
+        public var duration: Double?
+        public var frameCount: Int?
     }
 
     public var formatName: String
@@ -45,7 +48,9 @@ public struct FFprobeReport: Sendable {
                 pixFmt: object["pix_fmt"] as? String,
                 sampleRate: (object["sample_rate"] as? String).flatMap { Int($0) },
                 channels: object["channels"] as? Int,
-                displayRotation: sideData.compactMap { ($0["rotation"] as? NSNumber)?.doubleValue }.first
+                displayRotation: sideData.compactMap { ($0["rotation"] as? NSNumber)?.doubleValue }.first,
+                duration: (object["duration"] as? String).flatMap { Double($0) },
+                frameCount: (object["nb_frames"] as? String).flatMap { Int($0) }
             )
         }
         var report = FFprobeReport(
@@ -85,5 +90,26 @@ public struct FFprobeReport: Sendable {
         let parts = fraction.split(separator: "/").compactMap { Double($0) }
         guard parts.count == 2, parts[1] != 0, parts[0] != 0 else { return nil }
         return parts[0] / parts[1]
+    }
+}
+
+extension FFprobeReport {
+    /// The four-character types of an MP4's top-level boxes, in file order, as ffprobe's
+    /// trace shows them (`ftyp`, `moov`, `mdat`, …).
+    public static func topLevelBoxes(_ path: String) async throws -> [String] {
+        let result = try await runChecked("ffprobe", ["-v", "trace", "-i", path])
+        let pattern = /type:'(....)' parent:'root'/
+        return result.stderr.split(separator: "\n").compactMap { line in
+            line.firstMatch(of: pattern).map { String($0.1) }
+        }
+    }
+
+    /// The SSIM (0…1, 1 = identical) of two pictures of the same size, by `ffmpeg`'s ssim filter.
+    public static func ssim(_ first: String, _ second: String) async throws -> Double {
+        let result = try await runChecked("ffmpeg", ["-v", "info", "-nostats", "-i", first, "-i", second, "-lavfi", "ssim", "-f", "null", "-"])
+        guard let match = result.stderr.firstMatch(of: /All:([0-9.]+)/), let value = Double(match.1) else {
+            throw CommandError.failed("ffmpeg ssim", result)
+        }
+        return value
     }
 }

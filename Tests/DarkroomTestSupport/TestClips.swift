@@ -21,6 +21,20 @@ public enum TestClip: String, Sendable, CaseIterable {
     case cutShort = "cut-short.mp4"
     /// Plain text with a video file's name.
     case textNamedMP4 = "not-media.mp4"
+    /// H.264 + AAC, 1080x1920 (portrait stored portrait), 1 s.
+    case portrait = "portrait.mp4"
+    /// H.264, a single frame.
+    case singleFrame = "single-frame.mp4"
+    /// H.264 High 4:4:4, 1279x719: odd sizes are only possible without chroma subsampling.
+    case oddSize = "odd-size.mp4"
+    /// 4 s of H.264 with 4,000 bytes in the middle of its media data overwritten.
+    case corruptMiddle = "corrupt-middle.mp4"
+    /// Still images, 800x600.
+    case png = "image.png"
+    case jpeg = "image.jpg"
+    case webp = "image.webp"
+    /// A JPEG whose name says PNG.
+    case jpegNamedPNG = "really-a-jpeg.png"
 
     /// The arguments to ffmpeg (after `-y -v error`) that make the clip at `output`.
     fileprivate func ffmpegArguments(output: String) -> [String] {
@@ -44,6 +58,19 @@ public enum TestClip: String, Sendable, CaseIterable {
                                     "-b:v", "300k", "-c:a", "libopus", output]
         case .cutShort:
             return video + audio + ["-t", "10"] + x264 + ["-c:a", "aac", "-movflags", "+faststart", output]
+        case .portrait:
+            return ["-f", "lavfi", "-i", "testsrc2=size=1080x1920:rate=30"] + audio + ["-t", "1"] + x264 + ["-c:a", "aac", output]
+        case .singleFrame:
+            return video + ["-frames:v", "1"] + x264 + [output]
+        case .oddSize:
+            return ["-f", "lavfi", "-i", "testsrc2=size=1279x719:rate=30", "-t", "1", "-c:v", "libx264", "-preset", "ultrafast",
+                    "-pix_fmt", "yuv444p", output]
+        case .corruptMiddle:
+            return video + ["-t", "4"] + x264 + ["-movflags", "+faststart", output]
+        case .png, .jpeg, .webp, .jpegNamedPNG:
+            let format = self == .png ? "png" : self == .webp ? "webp" : "mjpeg"
+            return ["-f", "lavfi", "-i", "testsrc2=size=800x600", "-frames:v", "1", "-c:v", format == "webp" ? "libwebp" : format,
+                    "-f", "image2", output]
         case .textNamedMP4:
             return []
         }
@@ -76,10 +103,13 @@ public actor TestClips {
         case .textNamedMP4:
             try Data("This is a text file, not a video.\n".utf8).write(to: URL(fileURLWithPath: path))
         case .cutShort:
-            let whole = path + ".whole.mp4"
-            try await runChecked("ffmpeg", ["-y", "-v", "error"] + clip.ffmpegArguments(output: whole))
-            let bytes = try Data(contentsOf: URL(fileURLWithPath: whole))
-            try bytes.prefix(bytes.count * 6 / 10).write(to: URL(fileURLWithPath: path))
+            let bytes = try await wholeClip(clip, at: path)
+            try Data(bytes.prefix(bytes.count * 6 / 10)).write(to: URL(fileURLWithPath: path))
+        case .corruptMiddle:
+            var bytes = try await wholeClip(clip, at: path)
+            let garbage = pseudoRandomBytes(4000, seed: 7)
+            bytes.replaceSubrange(bytes.count / 2..<bytes.count / 2 + garbage.count, with: garbage)
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
         case .rotated90:
             // FFmpeg 5.1 writes a display matrix only when remuxing with a `rotate` tag, whose
             // 270 means "shown turned 90° clockwise".
@@ -90,5 +120,12 @@ public actor TestClips {
             try await runChecked("ffmpeg", ["-y", "-v", "error"] + clip.ffmpegArguments(output: path))
         }
         return path
+    }
+
+    /// The bytes of the clip as ffmpeg makes it, before a test damages them.
+    private static func wholeClip(_ clip: TestClip, at path: String) async throws -> [UInt8] {
+        let whole = path + ".whole.mp4"
+        try await runChecked("ffmpeg", ["-y", "-v", "error"] + clip.ffmpegArguments(output: whole))
+        return [UInt8](try Data(contentsOf: URL(fileURLWithPath: whole)))
     }
 }

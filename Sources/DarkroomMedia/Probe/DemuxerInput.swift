@@ -1,4 +1,5 @@
 import CFFmpeg
+import DarkroomCore
 
 /// An opened input container: the one owner of its `AVFormatContext`, closed in `deinit`.
 ///
@@ -16,7 +17,10 @@ final class DemuxerInput {
     let context: UnsafeMutablePointer<AVFormatContext>
     let source: MediaSource
 
-    init(_ source: MediaSource) throws(MediaError) {
+    /// `maxPixels` bounds the pictures `avformat_find_stream_info` may decode while it looks
+    /// for stream parameters, so a hostile header cannot make it allocate a huge one.
+    /// `format` names the demuxer to use instead of guessing one from the bytes and the name.
+    init(_ source: MediaSource, maxPixels: Int = MediaLimits().maxPixels, format: String? = nil) throws(MediaError) {
         self.source = source
         var options: OpaquePointer?
         av_dict_set(&options, "protocol_whitelist", source.protocolWhitelist, 0)
@@ -28,13 +32,17 @@ final class DemuxerInput {
         defer { av_dict_free(&options) }
 
         var context: UnsafeMutablePointer<AVFormatContext>?
-        let opened = avformat_open_input(&context, source.ffmpegLocation, nil, &options)
+        let opened = avformat_open_input(&context, source.ffmpegLocation, format.flatMap { av_find_input_format($0) }, &options)
         guard opened >= 0, let context else {
             throw Self.openError(opened, source: source)
         }
         self.context = context
 
-        let found = avformat_find_stream_info(context, nil)
+        let streamCount = Int(context.pointee.nb_streams)
+        var streamOptions = [OpaquePointer?](repeating: nil, count: streamCount)
+        for index in 0..<streamCount { av_dict_set(&streamOptions[index], "max_pixels", String(maxPixels), 0) }
+        defer { for index in 0..<streamCount { av_dict_free(&streamOptions[index]) } }
+        let found = streamOptions.withUnsafeMutableBufferPointer { avformat_find_stream_info(context, $0.baseAddress) }
         guard found >= 0 else {
             throw MediaError(.notMedia, input: source.description, "cannot read stream information (\(ffmpegErrorText(found)))")
         }

@@ -1,4 +1,5 @@
 import CFFmpeg
+import DarkroomCore
 
 /// Probes media with libavformat: the container's facts, its main video and audio streams, and
 /// the duration measured from the packets actually present.
@@ -8,10 +9,15 @@ import CFFmpeg
 /// way through ends the measurement there and is reported in `readError`, not thrown: a file
 /// cut short is a finding, not a failure to probe.
 public struct Prober: Sendable {
-    public init() {}
+    /// The largest picture, in pixels, that probing may decode (see `MediaLimits.maxPixels`).
+    public var maxPixels: Int
+
+    public init(maxPixels: Int = MediaLimits().maxPixels) {
+        self.maxPixels = maxPixels
+    }
 
     public func probe(_ source: MediaSource) throws(MediaError) -> ProbeResult {
-        let input = try DemuxerInput(source)
+        let input = try DemuxerInput(source, maxPixels: maxPixels)
         let format = input.context.pointee
         guard let main = input.bestStream(AVMEDIA_TYPE_VIDEO) ?? input.bestStream(AVMEDIA_TYPE_AUDIO) else {
             throw MediaError(.noMediaStream, input: source.description, "no video or audio stream")
@@ -47,6 +53,11 @@ public struct Prober: Sendable {
 
         var first = Int64.max
         var end = Int64.min
+        // A packet without a duration (MP4 with an edit list gives none) still shows for a
+        // frame's time; without this the measurement would come up one frame short.
+        let frameRate = stream.pointee.avg_frame_rate
+        let frameDuration = frameRate.num > 0 && frameRate.den > 0
+            ? av_rescale_q(1, av_inv_q(frameRate), stream.pointee.time_base) : 0
         var count = 0
         var readError: String?
         while true {
@@ -61,7 +72,8 @@ public struct Prober: Sendable {
             let start = packet.pointee.pts != darkroom_AV_NOPTS_VALUE ? packet.pointee.pts : packet.pointee.dts
             guard start != darkroom_AV_NOPTS_VALUE else { continue }
             first = min(first, start)
-            end = max(end, start + max(packet.pointee.duration, 0))
+            let duration = packet.pointee.duration > 0 ? packet.pointee.duration : frameDuration
+            end = max(end, start + duration)
         }
         guard end > first else { return Measurement(duration: nil, packets: count, readError: readError) }
         let seconds = Double(end - first) * av_q2d(stream.pointee.time_base)

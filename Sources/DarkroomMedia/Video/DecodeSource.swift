@@ -1,0 +1,13 @@
+import CFFmpeg
+
+/// The decoders of one video's single decode pass and the facts encoders need about them.
+struct DecodeSource {
+    let video: Decoder
+    /// Nil when the source has no audio, or no rendition needs it decoded.
+    let audio: Decoder?
+    /// Degrees to turn decoded pictures clockwise to show them upright.
+    let rotation: Int
+    let videoTimeBase: AVRational
+    let frameRate: AVRational
+    let audioTimeBase: AVRational
+}

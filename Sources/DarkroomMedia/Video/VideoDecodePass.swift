@@ -1,0 +1,251 @@
+import CFFmpeg
+import DarkroomCore
+import Foundation
+
+/// The one decode of a video: demuxes it once, copies packets into the stream-copied
+/// renditions, decodes every video frame (counting frames and errors), picks the frames for
+/// the poster, thumbnails and storyboard, and hands every frame and audio block to the encoded
+/// renditions, which encode on their own threads while decoding goes on.
+final class VideoDecodePass {
+    struct Outcome {
+        var decode: DecodeReport
+        var poster: StillImage?
+        var thumbnails: [StillImage]
+        var storyboard: Storyboard?
+        /// Renditions written, in profile order, with how they were made.
+        var renditions: [(plan: RenditionPlan, url: URL)]
+        /// Renditions that could not be made, with why.
+        var failures: [MediaError]
+    }
+
+    private enum Purpose {
+        case poster
+        case thumbnail(Int)
+        case tile(Int)
+    }
+
+    private let job: VideoJob
+    private let input: DemuxerInput
+    private let source: DecodeSource
+    private let videoStream: UnsafeMutablePointer<AVStream>
+    private let audioStream: UnsafeMutablePointer<AVStream>?
+    private let copies: [CopyRendition]
+    private let encodes: [EncodedRendition]
+    private var picker: FramePicker<Purpose>
+    private let sheet: StoryboardSheet?
+    private let thumbnailScaler = Scaler()
+    private let writer: StillImageWriter
+
+    private var frames = 0
+    private var errors = 0
+    private var firstError: String?
+    private var origin: Int64?
+    private var poster: StillImage?
+    private var thumbnails: [Int: StillImage] = [:]
+
+    init(job: VideoJob, probe: ProbeResult, duration: Double) throws(MediaError) {
+        self.job = job
+        let settings = job.settings
+        input = try DemuxerInput(.file(job.path), maxPixels: settings.limits.maxPixels)
+        guard let videoStream = input.bestStream(AVMEDIA_TYPE_VIDEO) else {
+            throw MediaError(.noMediaStream, input: job.path, "no video stream")
+        }
+        self.videoStream = videoStream
+        let plans = settings.renditions.map { RenditionPlan(profile: $0, probe: probe) }
+        let audioStream = input.bestStream(AVMEDIA_TYPE_AUDIO)
+        self.audioStream = audioStream
+        for stream in input.streams where stream != videoStream && stream != audioStream {
+            stream.pointee.discard = AVDISCARD_ALL
+        }
+
+        let rotation = probe.video?.rotation ?? 0
+        let video = try Decoder(
+            stream: videoStream, threads: settings.decoderThreads > 0 ? settings.decoderThreads : ProcessInfo.processInfo.activeProcessorCount, maxPixels: settings.limits.maxPixels, input: job.path)
+        let needsAudio = audioStream != nil && plans.contains { $0.method == .encode }
+        let audio = try needsAudio ? Decoder(stream: audioStream!, threads: 1, maxPixels: settings.limits.maxPixels, input: job.path) : nil
+        source = DecodeSource(
+            video: video, audio: audio, rotation: rotation, videoTimeBase: videoStream.pointee.time_base,
+            frameRate: videoStream.pointee.avg_frame_rate, audioTimeBase: audioStream?.pointee.time_base ?? AVRational(num: 1, den: 1))
+
+        var copies: [CopyRendition] = []
+        var encodes: [EncodedRendition] = []
+        for plan in plans {
+            let destination = job.folder.appendingPathComponent("\(plan.profile.name).mp4")
+            switch plan.method {
+            case .copy:
+                copies.append(try CopyRendition(plan: plan, destination: destination, video: videoStream, audio: audioStream, input: job.path))
+            case .encode:
+                encodes.append(try EncodedRendition(plan: plan, destination: destination, source: source, input: job.path))
+            }
+        }
+        self.copies = copies
+        self.encodes = encodes
+
+        let upright = PictureGeometry.upright(
+            width: Int(video.context.pointee.width), height: Int(video.context.pointee.height), rotation: rotation)
+        var targets: [(time: Double, purpose: Purpose)] = [(duration * settings.thumbnails.posterPosition, .poster)]
+        let count = settings.thumbnails.count
+        for index in 0..<count {
+            targets.append(((Double(index) + 0.5) * duration / Double(count), .thumbnail(index)))
+        }
+        writer = StillImageWriter(format: settings.thumbnails.format, quality: settings.thumbnails.quality)
+        if settings.storyboard.enabled {
+            let layout = StoryboardLayout(settings: settings.storyboard, width: upright.width, height: upright.height, duration: duration)
+            sheet = StoryboardSheet(layout: layout, fullRange: writer.fullRange)
+            for tile in 0..<layout.tiles {
+                targets.append((layout.time(ofTile: tile), .tile(tile)))
+            }
+        } else {
+            sheet = nil
+        }
+        picker = FramePicker(targets)
+        if count > 0 { try Self.makeFolder(job.folder.appendingPathComponent("thumbs"), input: job.path) }
+    }
+
+    func run() throws(MediaError) -> Outcome {
+        for rendition in encodes { rendition.start() }
+        do {
+            try demuxAndDecode()
+        } catch {
+            for rendition in encodes { rendition.queue.abandon() }
+            for rendition in encodes { rendition.join() }
+            throw error
+        }
+        for rendition in encodes { rendition.queue.close() }
+        for rendition in encodes { rendition.join() }
+        for copy in copies { try copy.finish() }
+
+        var renditions: [(plan: RenditionPlan, url: URL)] = copies.map { ($0.plan, $0.destination) }
+        var failures: [MediaError] = []
+        for rendition in encodes {
+            if let failure = rendition.failure { failures.append(failure) } else { renditions.append((rendition.plan, rendition.destination)) }
+        }
+        let order = job.settings.renditions.map(\.name)
+        renditions.sort { order.firstIndex(of: $0.plan.profile.name)! < order.firstIndex(of: $1.plan.profile.name)! }
+        let storyboard = try sheet?.write(into: job.folder, name: "storyboard", prefix: job.prefix, writer: writer, input: job.path)
+        return Outcome(
+            decode: DecodeReport(frames: frames, errors: errors, firstError: firstError),
+            poster: poster,
+            thumbnails: thumbnails.keys.sorted().compactMap { thumbnails[$0] },
+            storyboard: frames > 0 ? storyboard : nil,
+            renditions: renditions,
+            failures: failures)
+    }
+
+    private func demuxAndDecode() throws(MediaError) {
+        let packet = Packet()
+        let frame = Frame()
+        while true {
+            let read = av_read_frame(input.context, packet.pointer)
+            // The probe already reported a read error as `truncated`; decode what there is.
+            if read < 0 { break }
+            defer { av_packet_unref(packet.pointer) }
+            for copy in copies { try copy.write(packet.pointer) }
+            if packet.pointer.pointee.stream_index == videoStream.pointee.index {
+                try decode(packet.pointer, with: source.video, into: frame)
+            } else if let audio = source.audio, packet.pointer.pointee.stream_index == audio.streamIndex {
+                decodeAudio(packet.pointer, with: audio, into: frame)
+            }
+        }
+        try decode(nil, with: source.video, into: frame)
+        if let audio = source.audio { decodeAudio(nil, with: audio, into: frame) }
+        for pick in picker.finish() { try use(pick) }
+    }
+
+    private func decode(_ packet: UnsafeMutablePointer<AVPacket>?, with decoder: Decoder, into frame: Frame) throws(MediaError) {
+        let sent = decoder.send(packet)
+        if sent < 0 && sent != darkroom_AVERROR_EOF { noteError(sent) }
+        while true {
+            let received = decoder.receive(frame)
+            if received == darkroom_AVERROR_EAGAIN || received == darkroom_AVERROR_EOF { return }
+            guard received >= 0 else {
+                noteError(received)
+                return
+            }
+            defer { av_frame_unref(frame.pointer) }
+            try accept(frame)
+        }
+    }
+
+    private func accept(_ frame: Frame) throws(MediaError) {
+        frames += 1
+        if origin == nil { origin = Self.timestamp(of: frame) }
+        let damaged = frame.pointer.pointee.decode_error_flags != 0 || frame.pointer.pointee.flags & AV_FRAME_FLAG_CORRUPT != 0
+        if damaged {
+            errors += 1
+            if firstError == nil { firstError = "damaged frame at \(formatted(time(of: frame))) s (concealed by the decoder)" }
+        }
+        let duration = Double(frame.pointer.pointee.pkt_duration) * av_q2d(videoStream.pointee.time_base)
+        for pick in picker.offer(frame, at: time(of: frame), duration: duration) { try use(pick) }
+        for rendition in encodes { rendition.queue.put(.video(frame.reference())) }
+    }
+
+    private func decodeAudio(_ packet: UnsafeMutablePointer<AVPacket>?, with decoder: Decoder, into frame: Frame) {
+        // Damaged audio costs a moment of silence in encoded renditions; the video decode is
+        // what the verification reports.
+        guard decoder.send(packet) >= 0 || packet == nil else { return }
+        while decoder.receive(frame) >= 0 {
+            for rendition in encodes { rendition.queue.put(.audio(frame.reference())) }
+            av_frame_unref(frame.pointer)
+        }
+    }
+
+    private func use(_ pick: FramePicker<Purpose>.Pick) throws(MediaError) {
+        let settings = job.settings.thumbnails
+        let rotation = source.rotation
+        switch pick.purpose {
+        case .poster:
+            poster = try still(pick, name: "poster.\(settings.format.fileExtension)")
+        case .thumbnail(let index):
+            let name = "thumbs/\(index + 1 < 10 ? "0" : "")\(index + 1).\(settings.format.fileExtension)"
+            thumbnails[index] = try still(pick, name: name)
+        case .tile(let tile):
+            guard sheet?.place(pick.frame, tile: tile, rotation: rotation) ?? true else {
+                throw MediaError(.unsupported, input: job.path, "cannot convert \(pick.frame.width)x\(pick.frame.height) pictures for the storyboard")
+            }
+        }
+    }
+
+    private func still(_ pick: FramePicker<Purpose>.Pick, name: String) throws(MediaError) -> StillImage {
+        let frame = pick.frame
+        let upright = PictureGeometry.upright(width: frame.width, height: frame.height, rotation: source.rotation)
+        let size = PictureGeometry.scaled(width: upright.width, height: upright.height, toWidth: job.settings.thumbnails.width)
+        guard let picture = thumbnailScaler.upright(
+            frame, width: size.width, height: size.height, rotation: source.rotation,
+            format: writer.pixelFormat, fullRange: writer.fullRange)
+        else {
+            throw MediaError(.unsupported, input: job.path, "cannot convert \(frame.width)x\(frame.height) pictures for thumbnails")
+        }
+        let file = try writer.write(picture, to: job.folder.appendingPathComponent(name), as: job.prefix + name, input: job.path)
+        return StillImage(file: file, at: (pick.time * 1000).rounded() / 1000, width: size.width, height: size.height)
+    }
+
+    private func noteError(_ code: Int32) {
+        errors += 1
+        if firstError == nil { firstError = ffmpegErrorText(code) }
+    }
+
+    private static func timestamp(of frame: Frame) -> Int64 {
+        let best = frame.pointer.pointee.best_effort_timestamp
+        return best != darkroom_AV_NOPTS_VALUE ? best : frame.pointer.pointee.pts
+    }
+
+    /// Seconds since the first frame.
+    private func time(of frame: Frame) -> Double {
+        let timestamp = Self.timestamp(of: frame)
+        guard timestamp != darkroom_AV_NOPTS_VALUE, let origin else { return 0 }
+        return Double(timestamp - origin) * av_q2d(videoStream.pointee.time_base)
+    }
+
+    private func formatted(_ seconds: Double) -> String {
+        String(format: "%.3f", seconds)
+    }
+
+    private static func makeFolder(_ url: URL, input: String) throws(MediaError) {
+        do {
+            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        } catch {
+            throw MediaError(output: FileError(path: url.path, operation: "mkdir", error: error), input: input)
+        }
+    }
+}

@@ -1,0 +1,100 @@
+import ArgumentParser
+import DarkroomCore
+import DarkroomMedia
+import Foundation
+
+struct MediaCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "media",
+        abstract: "Verify a local video or image and make its archive outputs; print its index entry as JSON.",
+        discussion: """
+            For a video: probe, duration check (with --reported-duration), a full decode counting \
+            frames and errors, a poster, thumbnails, a storyboard (sprite + WebVTT) and the web and \
+            preview renditions, all from one decode. For an image (PNG, JPEG, WebP, judged by its \
+            bytes): its size and a thumbnail. Outputs go into --out; paths in the JSON are relative \
+            to it. Exit code 0 when the media has no problem, 3 when it has problems (the JSON lists \
+            them, and each is also printed on stderr), 1 when the file cannot be read or an output \
+            cannot be written.
+            """
+    )
+
+    @Argument(help: "A local video or image file.")
+    var file: String
+
+    @Option(name: .long, help: "The folder to write the outputs into (created if missing).")
+    var out: String
+
+    @Option(name: .long, help: "The duration, in seconds, the generator reported; the measured duration is checked against it.")
+    var reportedDuration: Double?
+
+    @Option(name: .long, help: "Largest accepted difference from the reported duration, in seconds.")
+    var tolerance = MediaSettings().durationTolerance
+
+    @Option(name: .long, help: "How many evenly spaced thumbnails to make.")
+    var thumbnails = MediaSettings().thumbnails.count
+
+    @Option(name: .long, help: "Thumbnail and poster width in pixels (never scaled up).")
+    var thumbnailWidth = MediaSettings().thumbnails.width
+
+    @Option(name: .long, help: "Thumbnail format: jpeg or webp.")
+    var thumbnailFormat = ThumbnailSettings.Format.jpeg
+
+    @Option(name: .long, help: "Largest frame or image accepted, in pixels (width × height).")
+    var maxPixels = MediaSettings().limits.maxPixels
+
+    @Option(name: .long, help: "Longest video accepted, in seconds.")
+    var maxDuration = MediaSettings().limits.maxDuration
+
+    @Flag(name: .long, help: "Show FFmpeg's own warnings on stderr.")
+    var verbose = false
+
+    func validate() throws {
+        guard tolerance >= 0 else { throw ValidationError("--tolerance must be 0 or more") }
+        guard (0...100).contains(thumbnails) else { throw ValidationError("--thumbnails must be between 0 and 100") }
+        guard thumbnailWidth >= 16 else { throw ValidationError("--thumbnail-width must be at least 16") }
+        guard maxPixels > 0, maxDuration > 0 else { throw ValidationError("--max-pixels and --max-duration must be more than 0") }
+        if let reportedDuration, !(reportedDuration.isFinite && reportedDuration >= 0) {
+            throw ValidationError("--reported-duration must be a number of seconds, 0 or more")
+        }
+    }
+
+    func run() throws {
+        FFmpegLogging.configure(verbose: verbose)
+        var settings = MediaSettings()
+        settings.durationTolerance = tolerance
+        settings.thumbnails.count = thumbnails
+        settings.thumbnails.width = thumbnailWidth
+        settings.thumbnails.format = thumbnailFormat
+        settings.limits.maxPixels = maxPixels
+        settings.limits.maxDuration = maxDuration
+        let processor = MediaProcessor(settings: settings)
+        let folder = URL(fileURLWithPath: out)
+        let asset = URL(fileURLWithPath: file).lastPathComponent
+
+        let problems: [Problem]
+        do {
+            let source = try StoredFile(hashing: URL(fileURLWithPath: file), as: file)
+            if processor.isImage(at: file) {
+                var entry = try processor.image(at: file, into: folder, asset: asset)
+                entry.source = source
+                problems = entry.problems
+                try printJSON(entry)
+            } else {
+                var entry = try processor.video(at: file, into: folder, reportedDuration: reportedDuration, asset: asset)
+                entry.source = source
+                problems = entry.problems
+                try printJSON(entry)
+            }
+        } catch let error as MediaError {
+            throw fail(error)
+        } catch let error as FileError {
+            throw fail(error)
+        }
+        for problem in problems {
+            FileHandle.standardError.write(Data("darkroom: \(problem.kind.rawValue): \(problem.asset): \(problem.message)\n".utf8))
+        }
+        if !problems.isEmpty { throw ExitCode(3) }
+    }
+}
+
+extension ThumbnailSettings.Format: ExpressibleByArgument {}
