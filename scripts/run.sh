@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-swift build -c release --product darkroom
+swift build -c release --product darkroom >&2
 mkdir -p .build/demo
 sample=.build/demo/sample.mp4
 if [[ ! -f $sample ]]; then
