@@ -90,12 +90,6 @@ public struct FileError: Error, Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    public init(path: String, operation: String, reason: String) {
-        self.path = path
-        self.operation = operation
-        self.reason = reason
-        self.code = nil
-    }
 
     public var description: String { "\(operation) \(path): \(reason)" }
 }

@@ -36,8 +36,6 @@ final class Decoder {
         avcodec_free_context(&context)
     }
 
-    var codecName: String { String(cString: avcodec_get_name(context.pointee.codec_id)) }
-
     /// Sends one packet, or nil to flush; the result is libavcodec's (EAGAIN, EOF and errors).
     func send(_ packet: UnsafeMutablePointer<AVPacket>?) -> Int32 {
         avcodec_send_packet(context, packet)

@@ -19,8 +19,6 @@ struct FramePicker<Purpose> {
         self.targets = targets.sorted { $0.time < $1.time }
     }
 
-    var isDone: Bool { targets.isEmpty }
-
     /// Offers the next frame, at `time` seconds and lasting `duration`; returns the targets
     /// now settled.
     mutating func offer(_ frame: Frame, at time: Double, duration: Double) -> [Pick] {
