@@ -90,7 +90,7 @@ final class FollowingHasher: @unchecked Sendable {
             if stopped { break }
             if hashed == written {
                 if finishing {
-                    digest = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+                    digest = hasher.finalize().hexString
                     break
                 }
                 condition.wait()

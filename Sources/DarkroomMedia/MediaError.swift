@@ -1,4 +1,5 @@
 import DarkroomCore
+import Foundation
 
 /// A failure to read or make media, naming the input and what went wrong in one line:
 /// `notes.mp4: not a media file Darkroom reads (Invalid data found when processing input)`.
@@ -36,4 +37,15 @@ public struct MediaError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     public var description: String { "\(input): \(reason)" }
+}
+
+extension Folder {
+    /// `Folder.make`, failing as an output error about `input`.
+    static func make(_ url: URL, input: String) throws(MediaError) {
+        do {
+            try make(url)
+        } catch {
+            throw MediaError(output: error, input: input)
+        }
+    }
 }

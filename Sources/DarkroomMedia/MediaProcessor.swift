@@ -41,7 +41,7 @@ public struct MediaProcessor: Sendable {
         entry.durationCheck = check
         entry.problems += problems
 
-        try makeFolder(folder, input: path)
+        try Folder.make(folder, input: path)
         let job = VideoJob(path: path, folder: folder, prefix: pathPrefix, settings: settings)
         let outcome: VideoDecodePass.Outcome
         do {
@@ -73,7 +73,7 @@ public struct MediaProcessor: Sendable {
     /// Checks the image at `path` (PNG, JPEG or WebP, whatever its name says) and writes its
     /// thumbnail into `folder`, created if needed.
     public func image(at path: String, into folder: URL, pathPrefix: String = "", asset: String) throws(MediaError) -> ImageEntry {
-        try makeFolder(folder, input: path)
+        try Folder.make(folder, input: path)
         return try ImagePipeline(settings: settings, path: path, folder: folder, prefix: pathPrefix, asset: asset).run()
     }
 
@@ -107,13 +107,5 @@ public struct MediaProcessor: Sendable {
             duration: probe?.durationMeasured, faststart: MP4Layout.isFaststart(url),
             video: probe?.video.map { Rendition.Video(codec: $0.codec, width: $0.width, height: $0.height) },
             audio: probe?.audio.map { Rendition.Audio(codec: $0.codec) })
-    }
-
-    private func makeFolder(_ url: URL, input: String) throws(MediaError) {
-        do {
-            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        } catch {
-            throw MediaError(output: FileError(path: url.path, operation: "mkdir", error: error), input: input)
-        }
     }
 }

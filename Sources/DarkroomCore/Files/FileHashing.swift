@@ -23,7 +23,7 @@ extension StoredFile {
             hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: buffer[..<count]))
             total += count
         }
-        let digest = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        let digest = hasher.finalize().hexString
         self.init(path: path, bytes: total, sha256: digest, contentType: contentType)
     }
 }

@@ -99,7 +99,7 @@ final class VideoDecodePass {
             sheet = nil
         }
         picker = FramePicker(targets)
-        if count > 0 { try Self.makeFolder(job.folder.appendingPathComponent("thumbs"), input: job.path) }
+        if count > 0 { try Folder.make(job.folder.appendingPathComponent("thumbs"), input: job.path) }
     }
 
     func run() throws(MediaError) -> Outcome {
@@ -239,13 +239,5 @@ final class VideoDecodePass {
 
     private func formatted(_ seconds: Double) -> String {
         String(format: "%.3f", seconds)
-    }
-
-    private static func makeFolder(_ url: URL, input: String) throws(MediaError) {
-        do {
-            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        } catch {
-            throw MediaError(output: FileError(path: url.path, operation: "mkdir", error: error), input: input)
-        }
     }
 }
