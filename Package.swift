@@ -25,6 +25,8 @@ let package = Package(
             pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
+        // Linux calls that Swift's Glibc module leaves out (renameat2).
+        .systemLibrary(name: "CSystem", path: "CSystem"),
 
         .target(name: "DarkroomCore", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         .target(
@@ -36,9 +38,20 @@ let package = Package(
             ]
         ),
         .target(name: "DarkroomMedia", dependencies: ["CFFmpeg", "DarkroomCore"]),
+        .target(
+            name: "DarkroomArchive",
+            dependencies: [
+                "CSystem",
+                "DarkroomCore",
+                "DarkroomFetch",
+                "DarkroomMedia",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         .executableTarget(
             name: "darkroom",
             dependencies: [
+                "DarkroomArchive",
                 "DarkroomCore",
                 "DarkroomFetch",
                 "DarkroomMedia",
@@ -55,6 +68,7 @@ let package = Package(
         ),
         .testTarget(name: "DarkroomFetchTests", dependencies: ["DarkroomFetch", "DarkroomTestSupport"]),
         .testTarget(name: "DarkroomMediaTests", dependencies: ["DarkroomCore", "DarkroomMedia", "DarkroomTestSupport"]),
+        .testTarget(name: "DarkroomArchiveTests", dependencies: ["DarkroomArchive", "DarkroomCore", "DarkroomTestSupport"]),
         // End to end: runs the built `darkroom` binary as a user would.
         .testTarget(name: "DarkroomCLITests", dependencies: ["darkroom", "DarkroomTestSupport"]),
     ]

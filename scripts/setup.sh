@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs the system packages Darkroom builds and tests against, on Debian or Ubuntu.
 # Idempotent: packages already present are skipped, and apt is touched only when something is missing.
-# Usage: scripts/setup.sh [--tests]   (--tests adds the tools the test suite uses as oracles)
+# Usage: scripts/setup.sh [--tests | --demo]
+#   --tests adds the tools the test suite uses as oracles; --demo what scripts/run.sh uses to
+#   make and serve its sample media.
 set -euo pipefail
 
 packages=(
@@ -10,10 +12,12 @@ packages=(
   libcurl4-openssl-dev
   libsqlite3-dev
 )
-if [[ "${1:-}" == "--tests" ]]; then
-  # ffmpeg/ffprobe are the independent oracle the tests compare against and make fixtures with.
-  packages+=(ffmpeg python3)
-fi
+case "${1:-}" in
+  # ffmpeg/ffprobe are the independent oracle the tests compare against and make fixtures with;
+  # python3-jsonschema checks index files against docs/index.schema.json.
+  --tests) packages+=(ffmpeg python3 python3-jsonschema) ;;
+  --demo) packages+=(ffmpeg python3) ;;
+esac
 
 missing=()
 for p in "${packages[@]}"; do

@@ -3,5 +3,5 @@
 # Exits non-zero when any test fails. Extra arguments go to `swift test` (e.g. --filter Probe).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh
+scripts/setup.sh --tests
 swift test "$@"

@@ -1,3 +1,4 @@
+import DarkroomCore
 import Foundation
 
 /// Where a transfer's body goes: a temporary file beside the destination, counted as it is
@@ -122,6 +123,7 @@ final class FileSink {
             throw .destination("cannot rename to \(destination): \(String(cString: strerror(errno)))")
         }
         finished = true
+        Checkpoint.reached()
         return sha256
     }
 }

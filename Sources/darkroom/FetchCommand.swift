@@ -28,22 +28,13 @@ struct FetchCommand: AsyncParsableCommand {
     @Flag(help: "Print the result as JSON.")
     var json = false
 
-    @Option(help: "The largest file accepted, in bytes.")
-    var maxBytes: Int64 = FetchOptions().maxBytes
-
-    @Option(help: "Attempts after the first, for transient failures.")
-    var retries: Int = FetchOptions().retry.maxAttempts - 1
-
-    @Flag(help: "Allow loopback, private, link-local and other non-public addresses (local use).")
-    var allowPrivate = false
+    @OptionGroup var download: DownloadOptions
 
     func validate() throws {
         guard !urls.isEmpty else { throw ValidationError("Give at least one URL.") }
         guard urls.count == output.count else {
             throw ValidationError("Give one --output per URL (\(urls.count) URLs, \(output.count) outputs).")
         }
-        guard retries >= 0 else { throw ValidationError("--retries must be 0 or more.") }
-        guard maxBytes > 0 else { throw ValidationError("--max-bytes must be more than 0.") }
     }
 
     func run() async throws {
@@ -52,11 +43,7 @@ struct FetchCommand: AsyncParsableCommand {
             guard let value = URL(string: url) else { throw fail("not a URL: \(url)", code: 2) }
             parsed.append(value)
         }
-        let fetcher = Fetcher(options: FetchOptions(
-            maxBytes: maxBytes,
-            retry: RetryPolicy(maxAttempts: retries + 1),
-            addressPolicy: AddressPolicy(allowPrivate: allowPrivate)
-        ))
+        let fetcher = Fetcher(options: download.fetchOptions)
         let bar: ProgressBar? = parsed.count == 1 && isatty(STDERR_FILENO) == 1 ? ProgressBar() : nil
         let progress: (@Sendable (FetchProgress) -> Void)?
         if let bar {

@@ -6,6 +6,8 @@ public struct CommandResult: Sendable {
     public var stdout: String
     public var stderr: String
     public var stdoutData: Data
+    /// The signal that ended the command (9 for SIGKILL), when one did.
+    public var signal: Int32?
 }
 
 public enum CommandError: Error, CustomStringConvertible {
@@ -18,9 +20,10 @@ public enum CommandError: Error, CustomStringConvertible {
     }
 }
 
-/// Runs `executable` (a path, or a name looked up on PATH) with `arguments`, to its end.
-/// Output goes to temporary files, not pipes, so a chatty command can never fill a pipe and stall.
-public func runCommand(_ executable: String, _ arguments: [String]) async throws -> CommandResult {
+/// Runs `executable` (a path, or a name looked up on PATH) with `arguments`, to its end, with
+/// `environment` added to this process's. Output goes to temporary files, not pipes, so a
+/// chatty command can never fill a pipe and stall.
+public func runCommand(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) async throws -> CommandResult {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("darkroom-cmd-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: folder) }
@@ -42,8 +45,11 @@ public func runCommand(_ executable: String, _ arguments: [String]) async throws
     process.standardOutput = out
     process.standardError = err
     process.standardInput = FileHandle.nullDevice
-    let status: Int32 = try await withCheckedThrowingContinuation { continuation in
-        process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
+    if !environment.isEmpty {
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    }
+    let (status, reason): (Int32, Process.TerminationReason) = try await withCheckedThrowingContinuation { continuation in
+        process.terminationHandler = { continuation.resume(returning: ($0.terminationStatus, $0.terminationReason)) }
         do { try process.run() } catch { continuation.resume(throwing: error) }
     }
     try out.close()
@@ -53,7 +59,8 @@ public func runCommand(_ executable: String, _ arguments: [String]) async throws
         status: status,
         stdout: String(decoding: stdoutData, as: UTF8.self),
         stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self),
-        stdoutData: stdoutData
+        stdoutData: stdoutData,
+        signal: reason == .uncaughtSignal ? status : nil
     )
 }
 

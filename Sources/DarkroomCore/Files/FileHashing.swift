@@ -31,14 +31,7 @@ extension StoredFile {
 extension StoredFile {
     /// Writes `data` to `url` (temporary name, fsync, rename) and describes the file under `path`.
     public static func write(_ data: Data, to url: URL, as path: String) throws(FileError) -> StoredFile {
-        let staged = StagedFile(destination: url)
-        do {
-            try staged.write(data)
-            try staged.commit()
-        } catch {
-            staged.discard()
-            throw error
-        }
+        try StagedFile.replace(url, with: data)
         return try StoredFile(hashing: url, as: path)
     }
 }

@@ -54,10 +54,24 @@ public struct StagedFile: Sendable {
             discard()
             throw FileError(path: destination.path, operation: "rename", errno: renameErrno)
         }
+        Checkpoint.reached()
     }
 
     public func discard() {
         unlink(temporary.path)
+    }
+
+    /// Writes `data` to `destination` in one step: a temporary file, fsync, rename. On failure
+    /// the destination is as it was and no temporary file is left.
+    public static func replace(_ destination: URL, with data: Data) throws(FileError) {
+        let staged = StagedFile(destination: destination)
+        do {
+            try staged.write(data)
+            try staged.commit()
+        } catch {
+            staged.discard()
+            throw error
+        }
     }
 }
 
@@ -70,6 +84,13 @@ public struct FileError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The errno, when the system gave one (ENOSPC for a full disk).
     public let code: Int32?
 
+    public init(path: String, operation: String, reason: String, code: Int32?) {
+        self.path = path
+        self.operation = operation
+        self.reason = reason
+        self.code = code
+    }
+
     public init(path: String, operation: String, errno code: Int32) {
         self.path = path
         self.operation = operation
@@ -81,15 +102,19 @@ public struct FileError: Error, Sendable, Equatable, CustomStringConvertible {
         self.path = path
         self.operation = operation
         let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError
+        // Foundation on Linux reports a missing file as a Cocoa error without the errno beneath.
+        let missing = [CocoaError.fileNoSuchFile, .fileReadNoSuchFile].contains((error as? CocoaError)?.code)
         if let underlying, underlying.domain == NSPOSIXErrorDomain {
             self.code = Int32(underlying.code)
             self.reason = String(cString: strerror(Int32(underlying.code)))
+        } else if missing {
+            self.code = ENOENT
+            self.reason = String(cString: strerror(ENOENT))
         } else {
             self.code = nil
             self.reason = error.localizedDescription
         }
     }
-
 
     public var description: String { "\(operation) \(path): \(reason)" }
 }

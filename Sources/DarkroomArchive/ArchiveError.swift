@@ -1,0 +1,36 @@
+import DarkroomCore
+import DarkroomFetch
+import DarkroomMedia
+
+/// Why a task was not archived. Problems with the media or its download are not errors (the
+/// task is archived with them listed); these are the cases where nothing was put in the
+/// archive: the callback has nothing to archive, or the machine could not store it.
+public struct ArchiveError: Error, Sendable, Equatable, CustomStringConvertible {
+    public enum Kind: Sendable, Equatable {
+        /// The callback's status is not succeeded: nothing to fetch.
+        case notSucceeded
+        /// Storing failed (a full disk, permissions, a file that vanished): worth a retry later.
+        case storage
+        case cancelled
+    }
+
+    public let kind: Kind
+    public let taskID: String
+    public let reason: String
+
+    public init(_ kind: Kind, taskID: String, _ reason: String) {
+        self.kind = kind
+        self.taskID = taskID
+        self.reason = reason
+    }
+
+    init(taskID: String, _ error: FileError) {
+        self.init(.storage, taskID: taskID, error.description)
+    }
+
+    init(taskID: String, _ error: MediaError) {
+        self.init(.storage, taskID: taskID, error.description)
+    }
+
+    public var description: String { "task \(taskID): \(reason)" }
+}

@@ -1,0 +1,88 @@
+import DarkroomCore
+import DarkroomFetch
+import DarkroomMedia
+import Foundation
+
+/// Turns each downloaded asset into its index entry: verifies it and makes its outputs with the
+/// media pipeline (on a thread of its own, as the work blocks), then gives the source its name
+/// from its content. An asset whose download failed gets an entry with a `download_failed`
+/// problem, so the task says what is missing.
+struct AssetProcessing {
+    let media: MediaProcessor
+    let folder: URL
+    let taskID: String
+
+    func video(_ video: ReportedVideo, download: AssetDownloads.Outcome?) async throws(ArchiveError) -> VideoEntry {
+        let asset = Asset.video(video)
+        var entry = VideoEntry(id: video.id, url: video.url.redacted, reportedDuration: video.reportedDuration)
+        guard let result = download?.result else {
+            entry.problems = [Self.downloadProblem(asset, download?.error)]
+            return entry
+        }
+        let assetFolder = folder.appendingPathComponent(asset.name, isDirectory: true)
+        let prefix = asset.name + "/"
+        let media = self.media
+        let outcome = await OwnThread.run(name: "darkroom-media") { () -> Result<VideoEntry, MediaError> in
+            Result { () throws(MediaError) in
+                try media.video(at: result.path, into: assetFolder, pathPrefix: prefix,
+                                reportedDuration: video.reportedDuration, asset: asset.name)
+            }
+        }
+        let made = try outcome.get(taskID: taskID)
+        entry.probe = made.probe
+        entry.durationCheck = made.durationCheck
+        entry.decode = made.decode
+        entry.poster = made.poster
+        entry.thumbnails = made.thumbnails
+        entry.storyboard = made.storyboard
+        entry.renditions = made.renditions
+        entry.problems = made.problems
+        entry.source = try keep(result, as: SourceName.video(made.probe), in: asset)
+        return entry
+    }
+
+    func image(_ image: ReportedImage, download: AssetDownloads.Outcome?) async throws(ArchiveError) -> ImageEntry {
+        let asset = Asset.image(image)
+        guard let result = download?.result else {
+            return ImageEntry(index: image.index, url: image.url.redacted, problems: [Self.downloadProblem(asset, download?.error)])
+        }
+        let assetFolder = folder.appendingPathComponent(asset.name, isDirectory: true)
+        let media = self.media
+        let outcome = await OwnThread.run(name: "darkroom-media") { () -> Result<ImageEntry, MediaError> in
+            Result { () throws(MediaError) in
+                try media.image(at: result.path, into: assetFolder, pathPrefix: asset.name + "/", asset: asset.name)
+            }
+        }
+        var entry = try outcome.get(taskID: taskID)
+        entry.index = image.index
+        entry.url = image.url.redacted
+        entry.source = try keep(result, as: SourceName.image(entry.probe), in: asset)
+        return entry
+    }
+
+    /// Renames the download to its final name and describes it with what the download measured.
+    private func keep(_ result: FetchResult, as name: String, in asset: Asset) throws(ArchiveError) -> StoredFile {
+        let destination = folder.appendingPathComponent(asset.name).appendingPathComponent(name)
+        guard rename(result.path, destination.path) == 0 else {
+            throw ArchiveError(taskID: taskID, FileError(path: destination.path, operation: "rename", errno: errno))
+        }
+        return StoredFile(path: asset.name + "/" + name, bytes: Int(result.bytes), sha256: result.sha256, contentType: result.contentType)
+    }
+
+    private static func downloadProblem(_ asset: Asset, _ error: FetchError?) -> Problem {
+        var message = "could not be downloaded: " + (error?.description ?? asset.url.redacted)
+        if case .httpStatus(let status) = error?.cause, [403, 404, 410].contains(status) {
+            message += "; result URLs expire, so it may be gone: ask the generator for the result again"
+        }
+        return Problem(.downloadFailed, asset: asset.name, message)
+    }
+}
+
+extension Result where Failure == MediaError {
+    fileprivate func get(taskID: String) throws(ArchiveError) -> Success {
+        switch self {
+        case .success(let value): return value
+        case .failure(let error): throw ArchiveError(taskID: taskID, error)
+        }
+    }
+}

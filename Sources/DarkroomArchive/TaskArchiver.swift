@@ -1,0 +1,112 @@
+import DarkroomCore
+import DarkroomFetch
+import DarkroomMedia
+import Foundation
+
+/// Turns one succeeded callback into a finished task folder in the archive: downloads every
+/// result, verifies it and makes its outputs, writes `index.json`, and moves the folder into
+/// place with its catalog line.
+///
+/// All of it is assembled in a staging folder on the archive's file system, every file synced,
+/// and moved into `<archive>/<yyyy>/<mm>/<dd>/<task>` in one rename, replacing a former copy of
+/// the task as a whole; only then is the catalog written. A crash or a failure at any point
+/// leaves the archive without the task or with all of it, and the next run completes it.
+/// Assets that cannot be downloaded or read are problems in the index; the good ones are
+/// archived all the same.
+public struct TaskArchiver: Sendable {
+    public let layout: ArchiveLayout
+    public let fetcher: Fetcher
+    public let media: MediaProcessor
+    /// Downloads of one task that run at once.
+    public let downloadConcurrency: Int
+
+    public init(layout: ArchiveLayout, fetcher: Fetcher, media: MediaProcessor, downloadConcurrency: Int = 4) {
+        self.layout = layout
+        self.fetcher = fetcher
+        self.media = media
+        self.downloadConcurrency = max(1, downloadConcurrency)
+    }
+
+    public func archive(_ request: ArchiveRequest, progress: ArchiveProgressHandler? = nil) async throws(ArchiveError) -> TaskIndex {
+        let event = request.event
+        let taskID = event.taskID
+        guard event.status == .succeeded else {
+            let said = event.message.isEmpty ? "" : " (\"\(event.message)\")"
+            throw ArchiveError(.notSucceeded, taskID: taskID, "the generator reports the task \(event.status.rawValue)\(said); only a succeeded task has results to archive")
+        }
+        StagingFolder.removeAbandoned(in: layout)
+        let staging: StagingFolder
+        let callback: StoredFile
+        do throws(FileError) {
+            staging = try StagingFolder(layout: layout)
+            callback = try StoredFile.write(request.body, to: staging.url.appendingPathComponent("callback.json"), as: "callback.json")
+        } catch {
+            throw ArchiveError(taskID: taskID, error)
+        }
+
+        let downloads = try await AssetDownloads(fetcher: fetcher, concurrency: downloadConcurrency)
+            .run(Asset.all(of: event), into: staging.url, taskID: taskID, progress: progress)
+        let processing = AssetProcessing(media: media, folder: staging.url, taskID: taskID)
+        var videos: [VideoEntry] = []
+        for video in event.videos {
+            videos.append(try await step(.video(video), progress) { () async throws(ArchiveError) in
+                try await processing.video(video, download: downloads[Asset.video(video).name])
+            })
+        }
+        var images: [ImageEntry] = []
+        for image in event.images {
+            images.append(try await step(.image(image), progress) { () async throws(ArchiveError) in
+                try await processing.image(image, download: downloads[Asset.image(image).name])
+            })
+        }
+        if Task.isCancelled {
+            throw ArchiveError(.cancelled, taskID: taskID, "cancelled before the task folder was moved into the archive")
+        }
+
+        let index = TaskIndex(
+            task: TaskInfo(event: event, provider: request.provider, tags: request.tags),
+            folder: layout.folder(for: event, fallback: request.receivedAt),
+            receivedAt: request.receivedAt, archivedAt: Date(), history: request.history,
+            callback: callback, videos: videos, images: images
+        )
+        progress?(.committing)
+        do throws(FileError) {
+            try commit(index, from: staging)
+        } catch {
+            throw ArchiveError(taskID: taskID, error)
+        }
+        return index
+    }
+
+    /// Processes one asset, telling `progress` when it starts and how it ended.
+    private func step<Entry: AssetEntry>(
+        _ asset: Asset, _ progress: ArchiveProgressHandler?, _ work: () async throws(ArchiveError) -> Entry
+    ) async throws(ArchiveError) -> Entry {
+        progress?(.processing(asset: asset.name))
+        let entry = try await work()
+        progress?(.processed(asset: asset.name, problems: entry.problems.count))
+        return entry
+    }
+
+    /// Writes `index.json`, syncs the staged folder and moves it into place, then records the
+    /// task in the catalog. A former copy of the task, swapped out by the move, goes with the
+    /// staging folder.
+    private func commit(_ index: TaskIndex, from staging: StagingFolder) throws(FileError) {
+        let indexURL = staging.url.appendingPathComponent("index.json")
+        let encoded: Data
+        do {
+            encoded = try IndexCoding.encoder(pretty: true).encode(index)
+        } catch {
+            throw FileError(path: indexURL.path, operation: "encode", error: error)
+        }
+        try StagedFile.replace(indexURL, with: encoded + Data("\n".utf8))
+        try DurableFolder.sync(staging.url)
+
+        let lock = try ArchiveLock(layout: layout)
+        let replaced = try DurableFolder.move(staging.url, to: layout.url(ofFolder: index.folder))
+        if !replaced { staging.committed() }
+        Checkpoint.reached()
+        try Catalog(layout: layout).record(CatalogEntry(index: index))
+        withExtendedLifetime(lock) {}
+    }
+}
