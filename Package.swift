@@ -68,7 +68,11 @@ let package = Package(
         ),
         .testTarget(name: "DarkroomFetchTests", dependencies: ["DarkroomFetch", "DarkroomTestSupport"]),
         .testTarget(name: "DarkroomMediaTests", dependencies: ["DarkroomCore", "DarkroomMedia", "DarkroomTestSupport"]),
-        .testTarget(name: "DarkroomArchiveTests", dependencies: ["DarkroomArchive", "DarkroomCore", "DarkroomTestSupport"]),
+        .testTarget(
+            name: "DarkroomArchiveTests",
+            dependencies: ["DarkroomArchive", "DarkroomCore", "DarkroomTestSupport"],
+            exclude: ["Fixtures"]
+        ),
         // End to end: runs the built `darkroom` binary as a user would.
         .testTarget(name: "DarkroomCLITests", dependencies: ["darkroom", "DarkroomTestSupport"]),
     ]

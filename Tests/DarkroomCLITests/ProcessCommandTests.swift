@@ -105,6 +105,20 @@ import Testing
         #expect(result.stdoutData == stored)
     }
 
+    /// On a terminal, progress is drawn on one line of stderr, redrawn with carriage returns.
+    /// `script` gives the command a pseudo-terminal.
+    @Test func aTerminalGetsAProgressLine() async throws {
+        let fixture = try await ArchiveFixture("process-tty")
+        let file = fixture.folder.appendingPathComponent("callback.json")
+        try Data(try fixture.sample("legacy-video-succeed.json").utf8).write(to: file)
+        let command = [try darkroomBinary(), "process", file.path, "--data", fixture.data.path, "--allow-private"].joined(separator: " ")
+        let result = try await runCommand("script", ["-qec", command, "/dev/null"])
+        #expect(result.status == 0, "\(result.stdout)")
+        #expect(result.stdout.contains("\rvideos/b3ad4c2e-0a41-4d3c-9a25-6f2b1e0c7d11  verifying, thumbnails, renditions…"), "\(result.stdout)")
+        #expect(result.stdout.contains("\rmoving the task folder into the archive"), "\(result.stdout)")
+        #expect(result.stdout.contains("archived task CjhGRWdYqgAAAAAAXyZc8Q in "), "\(result.stdout)")
+    }
+
     @Test func unfinishedOrFailedTasksAreNotArchived() async throws {
         let fixture = try await ArchiveFixture("process-unfinished")
         let processing = try await fixture.process(try fixture.sample("legacy-processing.json"))
