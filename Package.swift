@@ -10,6 +10,12 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-async-algorithms.git", from: "1.1.4"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
     ],
     targets: [
         // C bridges. Each is a module map plus a shim header for what Swift cannot import directly.
@@ -26,7 +32,7 @@ let package = Package(
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
         // Linux calls that Swift's Glibc module leaves out (renameat2).
-        .systemLibrary(name: "CSystem", path: "CSystem"),
+        .systemLibrary(name: "CLinux", path: "CLinux"),
 
         .target(name: "DarkroomCore", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         .target(
@@ -41,11 +47,29 @@ let package = Package(
         .target(
             name: "DarkroomArchive",
             dependencies: [
-                "CSystem",
+                "CLinux",
                 "DarkroomCore",
                 "DarkroomFetch",
                 "DarkroomMedia",
                 .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .target(
+            name: "DarkroomQueue",
+            dependencies: ["DarkroomCore", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .target(
+            name: "DarkroomServer",
+            dependencies: [
+                "DarkroomArchive",
+                "DarkroomCore",
+                "DarkroomFetch",
+                "DarkroomMedia",
+                "DarkroomQueue",
+                .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .executableTarget(
@@ -55,7 +79,10 @@ let package = Package(
                 "DarkroomCore",
                 "DarkroomFetch",
                 "DarkroomMedia",
+                "DarkroomServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
 
@@ -68,6 +95,17 @@ let package = Package(
         ),
         .testTarget(name: "DarkroomFetchTests", dependencies: ["DarkroomFetch", "DarkroomTestSupport"]),
         .testTarget(name: "DarkroomMediaTests", dependencies: ["DarkroomCore", "DarkroomMedia", "DarkroomTestSupport"]),
+        .testTarget(name: "DarkroomQueueTests", dependencies: ["DarkroomQueue", "DarkroomCore", "DarkroomTestSupport"]),
+        .testTarget(
+            name: "DarkroomServerTests",
+            dependencies: [
+                "DarkroomServer", "DarkroomCore", "DarkroomQueue", "DarkroomTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(
             name: "DarkroomArchiveTests",
             dependencies: ["DarkroomArchive", "DarkroomCore", "DarkroomTestSupport"],

@@ -14,8 +14,9 @@ packages=(
 )
 case "${1:-}" in
   # ffmpeg/ffprobe are the independent oracle the tests compare against and make fixtures with;
-  # python3-jsonschema checks index files against docs/index.schema.json.
-  --tests) packages+=(ffmpeg python3 python3-jsonschema) ;;
+  # Python runs jsonschema (index files against docs/index.schema.json) and standardwebhooks
+  # (signatures made by another implementation), installed from PyPI into .build-python.
+  --tests) packages+=(ffmpeg python3 python3-venv) ;;
   --demo) packages+=(ffmpeg python3) ;;
 esac
 
@@ -35,4 +36,13 @@ fi
 if ! command -v swift >/dev/null 2>&1; then
   echo "setup: swift is not on PATH; install Swift 6 (https://www.swift.org/install/linux/) and re-run" >&2
   exit 1
+fi
+
+if [[ "${1:-}" == "--tests" ]]; then
+  venv="$(cd "$(dirname "$0")/.." && pwd)/.build-python"
+  if ! "$venv/bin/python3" -c 'import jsonschema, standardwebhooks' 2>/dev/null; then
+    echo "setup: installing jsonschema and standardwebhooks into $venv" >&2
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install -q --disable-pip-version-check 'jsonschema>=4.10,<5' 'standardwebhooks>=1.1,<2'
+  fi
 fi

@@ -27,7 +27,15 @@ public struct TaskArchiver: Sendable {
         self.downloadConcurrency = max(1, downloadConcurrency)
     }
 
+    /// The whole job in one call: `download`, then `finish`.
     public func archive(_ request: ArchiveRequest, progress: ArchiveProgressHandler? = nil) async throws(ArchiveError) -> TaskIndex {
+        try await finish(try await download(request, progress: progress), progress: progress)
+    }
+
+    /// The first stage: stores the callback and downloads every result into a new staging
+    /// folder. The service runs it with its own concurrency, so that downloads go on while
+    /// the encoder is busy.
+    public func download(_ request: ArchiveRequest, progress: ArchiveProgressHandler? = nil) async throws(ArchiveError) -> DownloadedTask {
         let event = request.event
         let taskID = event.taskID
         guard event.status == .succeeded else {
@@ -43,20 +51,28 @@ public struct TaskArchiver: Sendable {
         } catch {
             throw ArchiveError(taskID: taskID, error)
         }
-
         let downloads = try await AssetDownloads(fetcher: fetcher, concurrency: downloadConcurrency)
             .run(Asset.all(of: event), into: staging.url, taskID: taskID, progress: progress)
-        let processing = AssetProcessing(media: media, folder: staging.url, taskID: taskID)
+        return DownloadedTask(request: request, staging: staging, callback: callback, downloads: downloads)
+    }
+
+    /// The second stage: verifies each download and makes its outputs, writes `index.json`, and
+    /// moves the task folder into the archive with its catalog line.
+    public func finish(_ task: DownloadedTask, progress: ArchiveProgressHandler? = nil) async throws(ArchiveError) -> TaskIndex {
+        let request = task.request
+        let event = request.event
+        let taskID = event.taskID
+        let processing = AssetProcessing(media: media, folder: task.staging.url, taskID: taskID)
         var videos: [VideoEntry] = []
         for video in event.videos {
             videos.append(try await step(.video(video), progress) { () async throws(ArchiveError) in
-                try await processing.video(video, download: downloads[Asset.video(video).name])
+                try await processing.video(video, download: task.downloads[Asset.video(video).name])
             })
         }
         var images: [ImageEntry] = []
         for image in event.images {
             images.append(try await step(.image(image), progress) { () async throws(ArchiveError) in
-                try await processing.image(image, download: downloads[Asset.image(image).name])
+                try await processing.image(image, download: task.downloads[Asset.image(image).name])
             })
         }
         if Task.isCancelled {
@@ -67,11 +83,11 @@ public struct TaskArchiver: Sendable {
             task: TaskInfo(event: event, provider: request.provider, tags: request.tags),
             folder: layout.folder(for: event, fallback: request.receivedAt),
             receivedAt: request.receivedAt, archivedAt: Date(), history: request.history,
-            callback: callback, videos: videos, images: images
+            callback: task.callback, videos: videos, images: images
         )
         progress?(.committing)
         do throws(FileError) {
-            try commit(index, from: staging)
+            try commit(index, from: task.staging)
         } catch {
             throw ArchiveError(taskID: taskID, error)
         }

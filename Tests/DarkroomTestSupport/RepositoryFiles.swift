@@ -12,6 +12,12 @@ public enum RepositoryFiles {
     }
 
     public static var indexSchema: URL { root.appendingPathComponent("docs/index.schema.json") }
+
+    /// The Python that `scripts/setup.sh --tests` gives jsonschema and standardwebhooks.
+    public static var python: String {
+        let venv = root.appendingPathComponent(".build-python/bin/python3").path
+        return FileManager.default.isExecutableFile(atPath: venv) ? venv : "python3"
+    }
 }
 
 /// Checks JSON documents against a JSON Schema with the `jsonschema` package for Python: a
@@ -26,6 +32,6 @@ public func jsonSchemaViolations(of document: URL, schema: URL = RepositoryFiles
         for error in jsonschema.Draft202012Validator(schema).iter_errors(json.load(open(sys.argv[2]))):
             print(error.validator + " " + error.json_path + ": " + error.message)
         """
-    let result = try await runChecked("python3", ["-c", script, schema.path, document.path])
+    let result = try await runChecked(RepositoryFiles.python, ["-c", script, schema.path, document.path])
     return result.stdout.split(separator: "\n").map(String.init)
 }

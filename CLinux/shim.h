@@ -1,5 +1,5 @@
-#ifndef DARKROOM_CSYSTEM_SHIM_H
-#define DARKROOM_CSYSTEM_SHIM_H
+#ifndef DARKROOM_CLINUX_SHIM_H
+#define DARKROOM_CLINUX_SHIM_H
 
 // Linux calls that Swift's Glibc module does not import because glibc declares them only under
 // _GNU_SOURCE. glibc has had renameat2 since 2.28.

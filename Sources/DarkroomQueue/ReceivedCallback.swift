@@ -1,0 +1,46 @@
+import DarkroomCore
+import Foundation
+
+/// A callback as it arrived, decoded, before it is stored.
+public struct ReceivedCallback: Sendable {
+    public var event: CallbackEvent
+    /// The raw body, kept byte for byte.
+    public var body: Data
+    /// The request headers worth keeping (signature id and time, user agent, content type).
+    public var headers: [String: String]
+    /// From the callback URL's query, the token left out.
+    public var tags: [String: String]
+    public var receivedAt: Date
+
+    public init(event: CallbackEvent, body: Data, headers: [String: String] = [:], tags: [String: String] = [:], receivedAt: Date) {
+        self.event = event
+        self.body = body
+        self.headers = headers
+        self.tags = tags
+        self.receivedAt = receivedAt
+    }
+}
+
+/// A callback in a task's history, as stored.
+public struct StoredCallback: Sendable, Equatable, Codable {
+    public var id: Int64
+    public var taskID: String
+    public var receivedAt: Date
+    public var status: TaskStatus
+    /// As the sender spelled it (`succeed`, `SUCCEEDED`).
+    public var statusSpelling: String
+    public var updatedAt: Date?
+    public var outcome: CallbackPolicy.Outcome
+    public var headers: [String: String]
+    public var body: Data
+
+    enum CodingKeys: String, CodingKey {
+        case id
+        case taskID = "task_id"
+        case receivedAt = "received_at"
+        case status
+        case statusSpelling = "status_spelling"
+        case updatedAt = "updated_at"
+        case outcome, headers, body
+    }
+}

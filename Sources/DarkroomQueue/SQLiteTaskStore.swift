@@ -1,0 +1,197 @@
+import DarkroomCore
+import Foundation
+import GRDB
+
+/// The task store in one SQLite file (the embedded default), through GRDB: WAL, so readers never
+/// wait for the writer, and `synchronous = FULL`, so a callback answered 200 survives a power cut
+/// as well as a killed process. A database locked past `busyTimeout`, or a full disk, is
+/// `StoreError.unavailable`.
+public final class SQLiteTaskStore: TaskStore {
+    public let path: String
+    private let pool: DatabasePool
+
+    public init(path: String, busyTimeout: TimeInterval = 5) throws(StoreError) {
+        self.path = path
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(busyTimeout)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+            try Schema.migrator.migrate(pool)
+        } catch {
+            throw Self.storeError(error, "open \(path)")
+        }
+    }
+
+    public func record(_ callback: ReceivedCallback) async throws(StoreError) -> (task: TaskRecord, outcome: CallbackPolicy.Outcome) {
+        try await write("store the callback of task \(callback.event.taskID)") { db in
+            let event = callback.event
+            var stored = StoredCallback(
+                id: 0, taskID: event.taskID, receivedAt: callback.receivedAt, status: event.status,
+                statusSpelling: event.statusSpelling, updatedAt: event.updatedAt, outcome: .applied,
+                headers: callback.headers, body: callback.body)
+            try db.execute(
+                sql: "INSERT INTO callbacks (task_id, received_at, status, status_spelling, updated_at, outcome, headers, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                arguments: [stored.taskID, Self.milliseconds(stored.receivedAt), stored.status.rawValue, stored.statusSpelling,
+                            event.updatedAt.map(Self.milliseconds), "applied", Self.json(callback.headers), callback.body])
+            stored.id = db.lastInsertedRowID
+            let existing = try TaskRecord.fetchOne(db, key: event.taskID)
+            let (task, outcome) = CallbackPolicy.apply(event, tags: callback.tags, callbackID: stored.id, to: existing, now: callback.receivedAt)
+            if outcome == .applied {
+                try task.save(db)
+            } else {
+                try db.execute(sql: "UPDATE callbacks SET outcome = ? WHERE id = ?", arguments: [outcome.rawValue, stored.id])
+            }
+            return (task, outcome)
+        }
+    }
+
+    public func task(_ id: String) async throws(StoreError) -> TaskRecord? {
+        try await read("read task \(id)") { db in try TaskRecord.fetchOne(db, key: id) }
+    }
+
+    public func history(_ id: String) async throws(StoreError) -> [StoredCallback] {
+        try await read("read the history of task \(id)") { db in
+            try StoredCallback.filter(Column("task_id") == id).order(Column("id")).fetchAll(db)
+        }
+    }
+
+    public func callback(_ id: Int64) async throws(StoreError) -> StoredCallback? {
+        try await read("read callback \(id)") { db in try StoredCallback.fetchOne(db, key: id) }
+    }
+
+    public func tasks(state: TaskState?, limit: Int) async throws(StoreError) -> [TaskRecord] {
+        try await read("list tasks") { db in
+            var request = TaskRecord.order(Column("changed_at").desc).limit(limit)
+            if let state { request = request.filter(Column("state") == state.rawValue) }
+            return try request.fetchAll(db)
+        }
+    }
+
+    public func claim(owner: String, lease: Duration, now: Date) async throws(StoreError) -> Job? {
+        try await write("claim a job") { db in
+            let row = try Row.fetchOne(db, sql: """
+                UPDATE tasks SET state = 'downloading', lease_owner = ?, lease_expires_at = ?, attempts = attempts + 1, changed_at = ?
+                WHERE id = (SELECT id FROM tasks WHERE state = 'queued' AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT 1)
+                RETURNING id, callback_id, attempts
+                """, arguments: [owner, Self.milliseconds(now + lease.timeInterval), Self.milliseconds(now), Self.milliseconds(now)])
+            guard let row, let callbackID: Int64 = row["callback_id"] else { return nil }
+            return Job(taskID: row["id"], callbackID: callbackID, owner: owner, attempt: row["attempts"])
+        }
+    }
+
+    public func startProcessing(_ job: Job, lease: Duration, now: Date) async throws(StoreError) -> Bool {
+        try await leased(job, "SET state = 'processing', lease_expires_at = ?, changed_at = ?",
+                         [Self.milliseconds(now + lease.timeInterval), Self.milliseconds(now)])
+    }
+
+    public func renew(_ job: Job, lease: Duration, now: Date) async throws(StoreError) -> Bool {
+        try await leased(job, "SET lease_expires_at = ?", [Self.milliseconds(now + lease.timeInterval)])
+    }
+
+    public func complete(_ job: Job, folder: String, verdict: Verdict, now: Date) async throws(StoreError) -> Bool {
+        try await leased(job, """
+            SET state = 'archived', folder = ?, verdict = ?, last_error = NULL, lease_owner = NULL, lease_expires_at = NULL,
+                next_attempt_at = NULL, changed_at = ?
+            """, [folder, verdict.rawValue, Self.milliseconds(now)])
+    }
+
+    public func fail(_ job: Job, error: String, retryAt: Date?, now: Date) async throws(StoreError) -> Bool {
+        try await leased(job, """
+            SET state = ?, last_error = ?, next_attempt_at = ?, lease_owner = NULL, lease_expires_at = NULL, changed_at = ?
+            """, [retryAt == nil ? "failed" : "queued", error, retryAt.map(Self.milliseconds), Self.milliseconds(now)])
+    }
+
+    public func release(_ job: Job, now: Date) async throws(StoreError) -> Bool {
+        try await leased(job, """
+            SET state = 'queued', attempts = attempts - 1, next_attempt_at = ?, lease_owner = NULL, lease_expires_at = NULL, changed_at = ?
+            """, [Self.milliseconds(now), Self.milliseconds(now)])
+    }
+
+    public func reclaimExpired(now: Date) async throws(StoreError) -> Int {
+        try await write("reclaim expired leases") { db in
+            try db.execute(sql: """
+                UPDATE tasks SET state = 'queued', next_attempt_at = ?, lease_owner = NULL, lease_expires_at = NULL, changed_at = ?
+                WHERE state IN ('downloading', 'processing') AND lease_expires_at < ?
+                """, arguments: [Self.milliseconds(now), Self.milliseconds(now), Self.milliseconds(now)])
+            return db.changesCount
+        }
+    }
+
+    public func retry(_ id: String, now: Date) async throws(StoreError) -> (task: TaskRecord, retried: Bool)? {
+        try await write("retry task \(id)") { db in
+            try db.execute(sql: """
+                UPDATE tasks SET state = 'queued', attempts = 0, next_attempt_at = ?, last_error = NULL, changed_at = ?
+                WHERE id = ? AND state = 'failed' AND callback_id IS NOT NULL
+                """, arguments: [Self.milliseconds(now), Self.milliseconds(now), id])
+            let retried = db.changesCount == 1
+            return try TaskRecord.fetchOne(db, key: id).map { ($0, retried) }
+        }
+    }
+
+    public func countByState() async throws(StoreError) -> [TaskState: Int] {
+        try await read("count tasks") { db in
+            var counts: [TaskState: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT state, COUNT(*) AS n FROM tasks GROUP BY state") {
+                if let state = TaskState(rawValue: row["state"]) { counts[state] = row["n"] }
+            }
+            return counts
+        }
+    }
+
+    public func checkWritable() async throws(StoreError) {
+        do {
+            try await pool.writeWithoutTransaction { db in
+                try db.execute(sql: "BEGIN IMMEDIATE")
+                try db.execute(sql: "ROLLBACK")
+            }
+        } catch {
+            throw Self.storeError(error, "take the write lock")
+        }
+    }
+
+    // MARK: Plumbing
+
+    /// An update of the job's task that applies only while `job` still holds its lease.
+    private func leased(_ job: Job, _ set: String, _ arguments: StatementArguments) async throws(StoreError) -> Bool {
+        try await write("update the job of task \(job.taskID)") { db in
+            try db.execute(sql: "UPDATE tasks \(set) WHERE id = ? AND lease_owner = ? AND callback_id = ?",
+                           arguments: arguments + [job.taskID, job.owner, job.callbackID])
+            return db.changesCount == 1
+        }
+    }
+
+    private func write<T: Sendable>(_ what: String, _ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
+        do {
+            return try await pool.write(body)
+        } catch {
+            throw Self.storeError(error, what)
+        }
+    }
+
+    private func read<T: Sendable>(_ what: String, _ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
+        do {
+            return try await pool.read(body)
+        } catch {
+            throw Self.storeError(error, what)
+        }
+    }
+
+    private static func storeError(_ error: any Error, _ what: String) -> StoreError {
+        guard let error = error as? DatabaseError else { return StoreError(.failed, "\(what): \(error)") }
+        let transient: [ResultCode] = [.SQLITE_BUSY, .SQLITE_LOCKED, .SQLITE_FULL, .SQLITE_IOERR]
+        let kind: StoreError.Kind = transient.contains(error.resultCode) ? .unavailable : .failed
+        return StoreError(kind, "\(what): \(error.message ?? "\(error.resultCode)")")
+    }
+
+    private static func milliseconds(_ date: Date) -> Int64 {
+        Int64((date.timeIntervalSince1970 * 1000).rounded())
+    }
+
+    private static func json(_ value: [String: String]) -> String {
+        let data = (try? JSONEncoder().encode(value)) ?? Data("{}".utf8)
+        return String(decoding: data, as: UTF8.self)
+    }
+}

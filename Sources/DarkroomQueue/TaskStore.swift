@@ -1,0 +1,38 @@
+import DarkroomCore
+import Foundation
+
+/// Durable tasks, their callback history and their archive jobs. Every method is one
+/// transaction: when `record` returns, the callback is on disk.
+public protocol TaskStore: Sendable {
+    /// Stores the callback in the task's history and applies it (`CallbackPolicy`).
+    func record(_ callback: ReceivedCallback) async throws(StoreError) -> (task: TaskRecord, outcome: CallbackPolicy.Outcome)
+    func task(_ id: String) async throws(StoreError) -> TaskRecord?
+    /// The task's callbacks, oldest first.
+    func history(_ id: String) async throws(StoreError) -> [StoredCallback]
+    func callback(_ id: Int64) async throws(StoreError) -> StoredCallback?
+    /// Tasks, newest change first, optionally in one state.
+    func tasks(state: TaskState?, limit: Int) async throws(StoreError) -> [TaskRecord]
+
+    /// Takes the queued job that has waited longest and is due, for a download worker:
+    /// the task becomes `downloading`, leased to `owner` until `now + lease`.
+    func claim(owner: String, lease: Duration, now: Date) async throws(StoreError) -> Job?
+    /// Moves a job to `processing` (its downloads are done). False when the lease was lost.
+    func startProcessing(_ job: Job, lease: Duration, now: Date) async throws(StoreError) -> Bool
+    /// Extends the lease. False when it was lost (expired and reclaimed, or the task re-queued).
+    func renew(_ job: Job, lease: Duration, now: Date) async throws(StoreError) -> Bool
+    /// The task is archived. False when the lease was lost.
+    func complete(_ job: Job, folder: String, verdict: Verdict, now: Date) async throws(StoreError) -> Bool
+    /// The attempt failed: queued again at `retryAt`, or failed for good when nil.
+    func fail(_ job: Job, error: String, retryAt: Date?, now: Date) async throws(StoreError) -> Bool
+    /// Gives the job back unfinished (shutdown): queued again at once, the attempt not counted.
+    func release(_ job: Job, now: Date) async throws(StoreError) -> Bool
+    /// Puts jobs whose lease ran out back in the queue; returns how many.
+    func reclaimExpired(now: Date) async throws(StoreError) -> Int
+    /// Queues a failed task's job again with fresh attempts. Nil when the task is unknown;
+    /// `retried` false, the task unchanged, when it is not failed or has no succeeded callback.
+    func retry(_ id: String, now: Date) async throws(StoreError) -> (task: TaskRecord, retried: Bool)?
+    /// Tasks by state, for metrics and readiness.
+    func countByState() async throws(StoreError) -> [TaskState: Int]
+    /// Takes and drops the write lock: succeeds only when a callback could be stored now.
+    func checkWritable() async throws(StoreError)
+}

@@ -1,0 +1,56 @@
+import DarkroomArchive
+import DarkroomCore
+import DarkroomFetch
+import DarkroomMedia
+import DarkroomQueue
+import Foundation
+import Hummingbird
+import Logging
+
+/// Settings that must not run (see `ServerSettings.unsafeReason`), or a data folder that cannot
+/// be used.
+public struct ServerStartError: Error, CustomStringConvertible {
+    public let description: String
+}
+
+/// The service: the HTTP API on `settings.host:settings.port` and the archive workers, over the
+/// SQLite store `<data>/darkroom.sqlite` and the archive `<data>/archive`.
+public func buildApplication(settings: ServerSettings, logger: Logger) async throws -> some ApplicationProtocol {
+    if let reason = settings.unsafeReason { throw ServerStartError(description: reason) }
+    do {
+        try Folder.make(settings.data)
+    } catch {
+        throw ServerStartError(description: "the data folder cannot be used: \(error)")
+    }
+    let store: SQLiteTaskStore
+    do {
+        store = try SQLiteTaskStore(path: settings.databasePath, busyTimeout: settings.databaseBusyTimeout)
+    } catch {
+        throw ServerStartError(description: error.description)
+    }
+    let layout = ArchiveLayout(data: settings.data)
+    let doorbell = Doorbell()
+    let router = buildRouter(store: store, layout: layout, settings: settings, doorbell: doorbell, logger: logger)
+    let archiver = TaskArchiver(
+        layout: layout,
+        fetcher: Fetcher(options: FetchOptions(addressPolicy: AddressPolicy(allowPrivate: settings.allowPrivate))),
+        media: MediaProcessor())
+    let workers = ArchiveWorkers(store: store, archiver: archiver, settings: settings, doorbell: doorbell, logger: logger)
+    return Application(
+        router: router,
+        configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "darkroom"),
+        services: settings.downloadWorkers + settings.mediaWorkers > 0 ? [workers] : [],
+        logger: logger)
+}
+
+/// The routes of DESIGN.md's HTTP API.
+func buildRouter(store: any TaskStore, layout: ArchiveLayout, settings: ServerSettings, doorbell: Doorbell, logger: Logger) -> Router<BasicRequestContext> {
+    let router = Router()
+    router.add(middleware: LogRequestsMiddleware(.debug))
+    let callers = CallerCheck(secrets: settings.webhookSecrets, tokens: settings.tokens)
+    CallbackController(store: store, callers: callers, bodyLimit: settings.bodyLimit, doorbell: doorbell, logger: logger)
+        .addRoutes(to: router)
+    TaskController(store: store, layout: layout, doorbell: doorbell).addRoutes(to: router)
+    HealthController(store: store, layout: layout).addRoutes(to: router)
+    return router
+}

@@ -1,0 +1,205 @@
+import AsyncAlgorithms
+import DarkroomArchive
+import DarkroomCore
+import DarkroomQueue
+import Foundation
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// The archive jobs' workers, as a service of the application: `downloadWorkers` loops claim
+/// queued jobs and download their results; `mediaWorkers` loops take the downloaded tasks,
+/// verify, transcode and move them into the archive. The stages meet in a channel without a
+/// buffer, so a slow download never holds the encoder and the encoder never holds downloads
+/// beyond the one task each download worker has finished.
+///
+/// Each job runs under a lease on its task, renewed while it runs; a job whose lease is lost
+/// (the process stalled, the task was queued again) stops and reports nothing. A ticker finds
+/// jobs queued by other processes or due for a retry, and puts back jobs whose lease ran out.
+///
+/// On graceful shutdown no new job is claimed; running jobs have `shutdownGrace` to finish, then
+/// are cancelled and their leases given back.
+struct ArchiveWorkers: Service {
+    let store: any TaskStore
+    let archiver: TaskArchiver
+    let settings: ServerSettings
+    let doorbell: Doorbell
+    let logger: Logger
+    /// This process, as lease owner.
+    let owner = "\(ProcessInfo.processInfo.hostName)/\(getpid())/\(UUID().uuidString.prefix(8))"
+
+    /// A downloaded task on its way to the media stage.
+    private struct Downloaded: Sendable {
+        var job: Job
+        var logger: Logger
+        var task: DownloadedTask
+    }
+
+    func run() async throws {
+        let work = Task { await runLoops() }
+        await withTaskCancellationHandler {
+            await withGracefulShutdownHandler {
+                await work.value
+            } onGracefulShutdown: {
+                logger.info("workers stopping: no new jobs; running jobs have \(settings.shutdownGrace) to finish")
+                doorbell.close()
+                Task {
+                    try? await Task.sleep(for: settings.shutdownGrace)
+                    work.cancel()
+                }
+            }
+        } onCancel: {
+            work.cancel()
+        }
+    }
+
+    private func runLoops() async {
+        let handoff = AsyncChannel<Downloaded>()
+        await withDiscardingTaskGroup { group in
+            group.addTask { await tick() }
+            group.addTask {
+                await withDiscardingTaskGroup { downloads in
+                    for _ in 0..<settings.downloadWorkers {
+                        let bell = doorbell.listen()
+                        downloads.addTask { await downloadLoop(bell, handoff) }
+                    }
+                }
+                handoff.finish()
+            }
+            for _ in 0..<settings.mediaWorkers {
+                group.addTask { await mediaLoop(handoff) }
+            }
+        }
+    }
+
+    /// Rings the doorbell every second and puts back expired leases every half lease, until
+    /// the doorbell closes.
+    private func tick() async {
+        var lastReclaim: ContinuousClock.Instant?
+        while !doorbell.isClosed {
+            if lastReclaim.map({ ContinuousClock.now - $0 >= settings.lease / 2 }) ?? true {
+                lastReclaim = .now
+                do {
+                    let reclaimed = try await store.reclaimExpired(now: Date())
+                    if reclaimed > 0 { logger.notice("put \(reclaimed) job(s) with an expired lease back in the queue") }
+                } catch {
+                    logger.error("cannot reclaim expired leases: \(error)")
+                }
+            }
+            doorbell.ring()
+            do {
+                try await Task.sleep(for: .seconds(1))
+            } catch {
+                return
+            }
+        }
+    }
+
+    private func downloadLoop(_ bell: AsyncStream<Void>, _ handoff: AsyncChannel<Downloaded>) async {
+        for await _ in bell {
+            while !Task.isCancelled, !doorbell.isClosed {
+                let job: Job?
+                do {
+                    job = try await store.claim(owner: owner, lease: settings.lease, now: Date())
+                } catch {
+                    logger.error("cannot claim a job: \(error)")
+                    break
+                }
+                guard let job else { break }
+                if let downloaded = await download(job) {
+                    await handoff.send(downloaded)
+                }
+            }
+        }
+    }
+
+    private func download(_ job: Job) async -> Downloaded? {
+        var logger = self.logger
+        logger[metadataKey: "task_id"] = "\(job.taskID)"
+        logger.info("job claimed", metadata: ["attempt": "\(job.attempt)"])
+        let request: ArchiveRequest
+        do {
+            request = try await archiveRequest(for: job)
+        } catch {
+            logger.error("job failed: \(error.reason)")
+            _ = try? await store.fail(job, error: error.reason, retryAt: nil, now: Date())
+            return nil
+        }
+        let outcome = await JobLease(store: store, job: job, lease: settings.lease, logger: logger).hold {
+            () async throws(ArchiveError) in try await archiver.download(request)
+        }
+        guard let task = await settle(outcome, job, logger) else { return nil }
+        do {
+            guard try await store.startProcessing(job, lease: settings.lease, now: Date()) else { return nil }
+        } catch {
+            logger.error("cannot record the end of the downloads: \(error)")
+            return nil
+        }
+        logger.info("downloaded", metadata: ["stage": "media"])
+        return Downloaded(job: job, logger: logger, task: task)
+    }
+
+    private func mediaLoop(_ handoff: AsyncChannel<Downloaded>) async {
+        for await item in handoff {
+            let outcome = await JobLease(store: store, job: item.job, lease: settings.lease, logger: item.logger).hold {
+                () async throws(ArchiveError) in try await archiver.finish(item.task)
+            }
+            guard let index = await settle(outcome, item.job, item.logger) else { continue }
+            do {
+                if try await store.complete(item.job, folder: index.folder, verdict: index.verdict, now: Date()) {
+                    item.logger.info("archived", metadata: ["folder": "\(index.folder)", "verdict": "\(index.verdict.rawValue)",
+                                                            "problems": "\(index.problems.count)"])
+                }
+            } catch {
+                item.logger.error("archived, but the task's state could not be recorded (the lease will expire and the job run again): \(error)")
+            }
+        }
+    }
+
+    /// The value of a finished stage, or nil after recording its failure.
+    private func settle<T>(_ outcome: JobLease.Outcome<T>, _ job: Job, _ logger: Logger) async -> T? {
+        switch outcome {
+        case .done(let value):
+            return value
+        case .leaseLost:
+            logger.warning("lease lost; the job is someone else's now")
+            return nil
+        case .failed(let error):
+            let now = Date()
+            do {
+                switch error.kind {
+                case .cancelled:
+                    logger.notice("job given back: \(error.reason)")
+                    _ = try await store.release(job, now: now)
+                case .storage where job.attempt < settings.maxAttempts:
+                    let retryAt = now + RetryDelay.after(attempt: job.attempt, base: settings.retryBaseDelay)
+                    logger.error("attempt \(job.attempt) failed, next at \(IndexCoding.timestamp(retryAt)): \(error.reason)")
+                    _ = try await store.fail(job, error: error.reason, retryAt: retryAt, now: now)
+                case .storage, .notSucceeded:
+                    logger.error("job failed for good after \(job.attempt) attempt(s): \(error.reason)")
+                    _ = try await store.fail(job, error: error.reason, retryAt: nil, now: now)
+                }
+            } catch {
+                logger.error("cannot record the job's failure (the lease will expire and the job run again): \(error)")
+            }
+            return nil
+        }
+    }
+
+    /// The succeeded callback the job archives, with the task's history and tags.
+    private func archiveRequest(for job: Job) async throws(StoreError) -> ArchiveRequest {
+        guard let callback = try await store.callback(job.callbackID), let task = try await store.task(job.taskID) else {
+            throw StoreError(.failed, "the callback of task \(job.taskID) is not in the store")
+        }
+        let event: CallbackEvent
+        do {
+            event = try CallbackDecoder().decode(callback.body)
+        } catch {
+            throw StoreError(.failed, "the stored callback of task \(job.taskID) no longer decodes: \(error)")
+        }
+        let history = try await store.history(job.taskID).map {
+            HistoryEntry(status: $0.status, updatedAt: $0.updatedAt, receivedAt: $0.receivedAt)
+        }
+        return ArchiveRequest(event: event, body: callback.body, receivedAt: callback.receivedAt, history: history, tags: task.tags)
+    }
+}

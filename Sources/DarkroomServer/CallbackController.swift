@@ -1,0 +1,99 @@
+import DarkroomCore
+import DarkroomQueue
+import Foundation
+import Hummingbird
+import Logging
+
+/// `POST /v1/callbacks/kling`: checks the caller, decodes the body, and stores the callback
+/// before answering 200, so that a callback answered 200 is never lost. Answers (DESIGN.md):
+/// 401 for a bad or missing signature or token, 413 over the body limit, 400 for a body that is
+/// not JSON of a callback's shape, 422 without a task id or status, 503 when the store cannot
+/// take it now (the sender retries), 200 with the task's id and state otherwise.
+struct CallbackController: Sendable {
+    let store: any TaskStore
+    let callers: CallerCheck
+    let bodyLimit: Int
+    let doorbell: Doorbell
+    let logger: Logger
+    private let decoder = CallbackDecoder()
+
+    init(store: any TaskStore, callers: CallerCheck, bodyLimit: Int, doorbell: Doorbell, logger: Logger) {
+        self.store = store
+        self.callers = callers
+        self.bodyLimit = bodyLimit
+        self.doorbell = doorbell
+        self.logger = logger
+    }
+
+    /// Request headers kept with the callback, for the task's history.
+    static let keptHeaders: Set<String> = ["webhook-id", "webhook-timestamp", "user-agent", "content-type", "x-forwarded-for"]
+
+    func addRoutes(to router: Router<BasicRequestContext>) {
+        router.post("/v1/callbacks/kling") { request, _ in try await receive(request) }
+    }
+
+    func receive(_ request: Request) async throws -> Response {
+        let receivedAt = Date()
+        let body: Data
+        do {
+            body = Data(buffer: try await request.body.collect(upTo: bodyLimit))
+        } catch {
+            throw HTTPError(.contentTooLarge, message: "the body is over the limit of \(bodyLimit) bytes")
+        }
+        var headers: [String: String] = [:]
+        for field in request.headers { headers[field.name.canonicalName] = field.value }
+        var token: String?
+        var tags: [String: String] = [:]
+        for (key, value) in request.uri.queryParameters {
+            if key == "token" { token = String(value) } else { tags[String(key)] = String(value) }
+        }
+
+        do {
+            try callers.check(headers: headers, token: token, body: body, now: receivedAt)
+        } catch {
+            logger.notice("callback refused", metadata: ["reason": "\(error.reason)"])
+            throw HTTPError(.unauthorized, message: error.reason)
+        }
+        guard tags.count <= 20, tags.allSatisfy({ $0.key.utf8.count <= 64 && $0.value.utf8.count <= 256 }) else {
+            throw HTTPError(.badRequest, message: "too many or too long query parameters for tags (at most 20, names of 64 bytes, values of 256)")
+        }
+        let event: CallbackEvent
+        do {
+            event = try decoder.decode(body)
+        } catch {
+            throw HTTPError(error.kind == .incomplete ? .unprocessableContent : .badRequest, message: error.description)
+        }
+
+        var taskLogger = logger
+        taskLogger[metadataKey: "task_id"] = "\(event.taskID)"
+        let callback = ReceivedCallback(
+            event: event, body: body, headers: headers.filter { Self.keptHeaders.contains($0.key) }, tags: tags, receivedAt: receivedAt)
+        let task: TaskRecord
+        let outcome: CallbackPolicy.Outcome
+        do throws(StoreError) {
+            (task, outcome) = try await store.record(callback)
+        } catch {
+            taskLogger.error("callback not stored", metadata: ["error": "\(error.reason)"])
+            guard error.kind == .unavailable else { throw HTTPError(.internalServerError, message: error.description) }
+            throw HTTPError(.serviceUnavailable, headers: [.retryAfter: "5"], message: "\(error.description); try again")
+        }
+        taskLogger.info("callback stored", metadata: [
+            "status": "\(event.status.rawValue)", "outcome": "\(outcome.rawValue)", "state": "\(task.state.rawValue)",
+        ])
+        if outcome == .applied, task.state == .queued { doorbell.ring() }
+        return try JSONResponse.make(CallbackAnswer(taskID: task.id, state: task.state, status: task.status, outcome: outcome))
+    }
+}
+
+/// The 200 answer to a callback.
+struct CallbackAnswer: Encodable {
+    var taskID: String
+    var state: TaskState
+    var status: TaskStatus
+    var outcome: CallbackPolicy.Outcome
+
+    enum CodingKeys: String, CodingKey {
+        case taskID = "task_id"
+        case state, status, outcome
+    }
+}

@@ -1,0 +1,66 @@
+import DarkroomCore
+import Foundation
+
+/// Everything `darkroom serve` can be told. `ServeCommand` fills it from flags, `DARKROOM_*`
+/// environment variables and a config file, in that order of precedence.
+public struct ServerSettings: Sendable {
+    public var data: URL
+    public var host: String
+    public var port: Int
+    /// Shared tokens accepted as `?token=` or `Authorization: Bearer`.
+    public var tokens: [String]
+    /// Standard Webhooks secrets (`whsec_…`); two during a rotation.
+    public var webhookSecrets: [WebhookSignature.Secret]
+    /// Run without any authentication even when listening beyond loopback.
+    public var insecureNoAuth: Bool
+    /// Let downloads reach loopback and private addresses (local use and tests).
+    public var allowPrivate: Bool
+    /// Largest callback body accepted, in bytes.
+    public var bodyLimit: Int
+    /// Jobs downloading at once, and jobs in the media stage at once. Both 0: this process only
+    /// takes callbacks, and other processes on the same database archive them.
+    public var downloadWorkers: Int
+    public var mediaWorkers: Int
+    /// Attempts of a job before it is failed for good.
+    public var maxAttempts: Int
+    /// The wait before the second attempt; doubled for each further one, with ±20 % jitter, at
+    /// most an hour.
+    public var retryBaseDelay: Duration
+    public var lease: Duration
+    /// How long running jobs may go on after SIGTERM before their leases are given back.
+    public var shutdownGrace: Duration
+    /// How long storing a callback waits for a locked database before answering 503.
+    public var databaseBusyTimeout: TimeInterval
+
+    public init(data: URL) {
+        self.data = data
+        host = "127.0.0.1"
+        port = 8080
+        tokens = []
+        webhookSecrets = []
+        insecureNoAuth = false
+        allowPrivate = false
+        bodyLimit = 1 << 20
+        downloadWorkers = 2
+        mediaWorkers = 1
+        maxAttempts = 5
+        retryBaseDelay = .seconds(30)
+        lease = .seconds(60)
+        shutdownGrace = .seconds(20)
+        databaseBusyTimeout = 5
+    }
+
+    public var databasePath: String { data.appendingPathComponent("darkroom.sqlite").path }
+
+    /// Whether the server listens only on this machine.
+    public var isLoopbackOnly: Bool {
+        host == "localhost" || host == "::1" || host.hasPrefix("127.")
+    }
+
+    /// Why these settings must not run, if they must not: a server reachable from other
+    /// machines with no way to tell a generator from anyone else.
+    public var unsafeReason: String? {
+        guard !isLoopbackOnly, tokens.isEmpty, webhookSecrets.isEmpty, !insecureNoAuth else { return nil }
+        return "listening on \(host) with neither --webhook-secret nor --token would let anyone post callbacks; configure one, listen on 127.0.0.1, or pass --insecure-no-auth"
+    }
+}

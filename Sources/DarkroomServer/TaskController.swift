@@ -1,0 +1,62 @@
+import DarkroomArchive
+import DarkroomCore
+import DarkroomQueue
+import Foundation
+import Hummingbird
+
+/// `GET /v1/tasks`, `GET /v1/tasks/{id}` and `POST /v1/tasks/{id}/retry`.
+struct TaskController: Sendable {
+    let store: any TaskStore
+    let layout: ArchiveLayout
+    let doorbell: Doorbell
+
+    func addRoutes(to router: Router<BasicRequestContext>) {
+        router.get("/v1/tasks") { request, _ in try await list(request) }
+        router.get("/v1/tasks/:id") { _, context in try await show(try context.parameters.require("id")) }
+        router.post("/v1/tasks/:id/retry") { _, context in try await retry(try context.parameters.require("id")) }
+    }
+
+    func list(_ request: Request) async throws -> Response {
+        var state: TaskState?
+        if let given = request.uri.queryParameters.get("state") {
+            guard let parsed = TaskState(rawValue: given) else {
+                throw HTTPError(.badRequest, message: "state must be one of \(TaskState.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            state = parsed
+        }
+        let limit = min(max(request.uri.queryParameters.get("limit").flatMap { Int($0) } ?? 100, 1), 1000)
+        let tasks = try await stored { () async throws(StoreError) in try await store.tasks(state: state, limit: limit) }
+        return try JSONResponse.make(TaskList(tasks: tasks.map(TaskSummary.init)))
+    }
+
+    func show(_ id: String) async throws -> Response {
+        guard let task = try await stored({ () async throws(StoreError) in try await store.task(id) }) else {
+            throw HTTPError(.notFound, message: "no task \(id) has been seen")
+        }
+        let history = try await stored { () async throws(StoreError) in try await store.history(id) }
+        var index: TaskIndex?
+        if task.state == .archived, let folder = task.folder {
+            index = try? ArchiveScan(layout: layout).index(of: folder)
+        }
+        return try JSONResponse.make(TaskDocument(task: task, history: history, index: index))
+    }
+
+    func retry(_ id: String) async throws -> Response {
+        guard let (task, retried) = try await stored({ () async throws(StoreError) in try await store.retry(id, now: Date()) }) else {
+            throw HTTPError(.notFound, message: "no task \(id) has been seen")
+        }
+        guard retried else {
+            throw HTTPError(.conflict, message: "task \(id) is \(task.state.rawValue); only a failed task with results can be retried")
+        }
+        doorbell.ring()
+        return try JSONResponse.make(TaskSummary(task))
+    }
+
+    private func stored<T>(_ body: () async throws(StoreError) -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch {
+            throw HTTPError(error.kind == .unavailable ? .serviceUnavailable : .internalServerError, message: error.description)
+        }
+    }
+}

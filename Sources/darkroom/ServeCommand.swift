@@ -1,0 +1,127 @@
+import ArgumentParser
+import DarkroomCore
+import DarkroomMedia
+import DarkroomServer
+import Foundation
+import Hummingbird
+import Logging
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the service: the callback endpoint, the API and the archive workers.",
+        discussion: """
+            Takes callbacks on POST /v1/callbacks/kling, stores each in SQLite (<data>/darkroom.sqlite) \
+            before answering 200, and archives succeeded tasks into <data>/archive with a download \
+            stage and a media stage of their own. Every setting can also be given as an environment \
+            variable DARKROOM_<NAME> (--download-workers: DARKROOM_DOWNLOAD_WORKERS) or as the key \
+            <name> of the JSON file given by --config or DARKROOM_CONFIG ({"download-workers": 2}); \
+            a flag wins over the environment, which wins over the file. Lists (tokens, secrets) are \
+            space- or comma-separated in the environment and arrays in the file. Listening beyond \
+            loopback needs --webhook-secret or --token, or --insecure-no-auth. SIGTERM or SIGINT: \
+            stop taking callbacks, let running jobs finish for up to --shutdown-grace seconds, give \
+            back the leases of the rest, exit 0.
+            """
+    )
+
+    static let settingNames = [
+        "data", "host", "port", "token", "webhook-secret", "allow-private", "insecure-no-auth", "download-workers",
+        "media-workers", "body-limit", "max-attempts", "retry-base-seconds", "lease-seconds", "shutdown-grace", "log-level",
+    ]
+
+    @Option(help: ArgumentHelp("The data folder: the database and the archive. Default: ./darkroom-data.", valueName: "dir"))
+    var data: String?
+
+    @Option(help: "The address to listen on. Default: 127.0.0.1.")
+    var host: String?
+
+    @Option(help: "The port to listen on. Default: 8080; 0 picks a free one.")
+    var port: Int?
+
+    @Option(help: "A shared token callers send as ?token= or Authorization: Bearer. Repeatable.")
+    var token: [String] = []
+
+    @Option(help: "A Standard Webhooks secret (whsec_…) that signs callbacks. Repeat it during a rotation.")
+    var webhookSecret: [String] = []
+
+    @Flag(help: "Let downloads reach loopback, private and link-local addresses (local use).")
+    var allowPrivate = false
+
+    @Flag(help: "Listen beyond loopback without any authentication. Anyone could post callbacks.")
+    var insecureNoAuth = false
+
+    @Option(help: "Jobs downloading at once. Default: 2. 0 with --media-workers 0: take callbacks only.")
+    var downloadWorkers: Int?
+
+    @Option(help: "Jobs verifying and transcoding at once. Default: 1.")
+    var mediaWorkers: Int?
+
+    @Option(help: "Largest callback body accepted, in bytes. Default: 1048576.")
+    var bodyLimit: Int?
+
+    @Option(help: "Attempts of an archive job before it fails for good. Default: 5.")
+    var maxAttempts: Int?
+
+    @Option(help: "Seconds before the second attempt, doubled for each further one (±20 %). Default: 30.")
+    var retryBaseSeconds: Int?
+
+    @Option(help: "Seconds a job's lease lasts without renewal; a dead worker's job is taken back after it. Default: 60.")
+    var leaseSeconds: Int?
+
+    @Option(help: "Seconds running jobs may go on after SIGTERM. Default: 20.")
+    var shutdownGrace: Int?
+
+    @Option(help: "trace, debug, info, notice, warning, error or critical. Default: info.")
+    var logLevel: String?
+
+    @Option(help: ArgumentHelp("A JSON file of settings (keys as the flags' names).", valueName: "file"))
+    var config: String?
+
+    func run() async throws {
+        let settings = try resolve(SettingLayers(environment: ProcessInfo.processInfo.environment, configPath: config))
+        var logger = Logger(label: "darkroom")
+        logger.logLevel = try logLevelSetting(SettingLayers(environment: ProcessInfo.processInfo.environment, configPath: config))
+        FFmpegLogging.configure(verbose: false)
+        let app: any ApplicationProtocol
+        do {
+            app = try await buildApplication(settings: settings, logger: logger)
+        } catch let error as ServerStartError {
+            throw fail(error, code: 2)
+        }
+        try await app.runService()
+    }
+
+    private func resolve(_ layers: SettingLayers) throws -> ServerSettings {
+        var settings = ServerSettings(data: URL(fileURLWithPath: try layers.string(data, "data") ?? "darkroom-data"))
+        settings.host = try layers.string(host, "host") ?? settings.host
+        settings.port = try layers.int(port, "port", default: settings.port, minimum: 0)
+        settings.tokens = try layers.list(token, "token")
+        settings.webhookSecrets = try layers.list(webhookSecret, "webhook-secret").map { text in
+            guard let secret = WebhookSignature.Secret(text) else {
+                throw ValidationError("a webhook secret must be whsec_ and Base64 (as Kling shows it), or Base64 alone")
+            }
+            return secret
+        }
+        settings.allowPrivate = try layers.bool(allowPrivate, "allow-private")
+        settings.insecureNoAuth = try layers.bool(insecureNoAuth, "insecure-no-auth")
+        settings.downloadWorkers = try layers.int(downloadWorkers, "download-workers", default: settings.downloadWorkers, minimum: 0)
+        settings.mediaWorkers = try layers.int(mediaWorkers, "media-workers", default: settings.mediaWorkers, minimum: 0)
+        if (settings.downloadWorkers == 0) != (settings.mediaWorkers == 0) {
+            throw ValidationError("download-workers and media-workers are both 0 (take callbacks only) or both at least 1")
+        }
+        settings.bodyLimit = try layers.int(bodyLimit, "body-limit", default: settings.bodyLimit, minimum: 1024)
+        settings.maxAttempts = try layers.int(maxAttempts, "max-attempts", default: settings.maxAttempts, minimum: 1)
+        settings.retryBaseDelay = .seconds(try layers.int(retryBaseSeconds, "retry-base-seconds", default: 30, minimum: 0))
+        settings.lease = .seconds(try layers.int(leaseSeconds, "lease-seconds", default: 60, minimum: 3))
+        settings.shutdownGrace = .seconds(try layers.int(shutdownGrace, "shutdown-grace", default: 20, minimum: 0))
+        return settings
+    }
+
+    private func logLevelSetting(_ layers: SettingLayers) throws -> Logger.Level {
+        let text = try layers.string(logLevel, "log-level") ?? "info"
+        guard let level = Logger.Level(rawValue: text) else {
+            throw ValidationError("log-level must be trace, debug, info, notice, warning, error or critical (got \(text))")
+        }
+        return level
+    }
+}

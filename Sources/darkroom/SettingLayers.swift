@@ -1,0 +1,84 @@
+import ArgumentParser
+import DarkroomCore
+import Foundation
+
+/// Where a setting not given as a flag comes from: the environment variable `DARKROOM_<NAME>`
+/// (`--download-workers` reads `DARKROOM_DOWNLOAD_WORKERS`), then the key `<name>` of the JSON
+/// config file (`download-workers`). Lists (`token`, `webhook-secret`) are space- or
+/// comma-separated in the environment and arrays or strings in the file.
+struct SettingLayers {
+    let environment: [String: String]
+    let file: [String: JSONValue]
+
+    /// Reads the config file at `path` (a JSON object), if one is given.
+    init(environment: [String: String], configPath: String?) throws {
+        self.environment = environment
+        guard let path = configPath ?? environment["DARKROOM_CONFIG"] else {
+            file = [:]
+            return
+        }
+        let value: JSONValue
+        do {
+            value = try JSONDecoder().decode(JSONValue.self, from: try Data(contentsOf: URL(fileURLWithPath: path)))
+        } catch {
+            throw ValidationError("config file \(path): \(error.localizedDescription)")
+        }
+        guard case .object(let object) = value else { throw ValidationError("config file \(path): not a JSON object") }
+        let known = Set(ServeCommand.settingNames)
+        if let unknown = object.keys.sorted().first(where: { !known.contains($0) }) {
+            throw ValidationError("config file \(path): unknown key \"\(unknown)\" (known: \(known.sorted().joined(separator: ", ")))")
+        }
+        file = object
+    }
+
+    private static func variable(_ name: String) -> String {
+        "DARKROOM_" + name.uppercased().replacingOccurrences(of: "-", with: "_")
+    }
+
+    func string(_ flag: String?, _ name: String) throws -> String? {
+        if let flag { return flag }
+        if let text = environment[Self.variable(name)] { return text }
+        switch file[name] {
+        case nil, .null: return nil
+        case .string(let text): return text
+        case .integer(let number): return String(number)
+        case .bool(let flag): return String(flag)
+        default: throw ValidationError("config key \"\(name)\" must be a string, a number or a boolean")
+        }
+    }
+
+    func int(_ flag: Int?, _ name: String, default fallback: Int, minimum: Int) throws -> Int {
+        guard let text = try string(flag.map(String.init), name) else { return fallback }
+        guard let value = Int(text), value >= minimum else {
+            throw ValidationError("\(name) must be a whole number, at least \(minimum) (got \(text))")
+        }
+        return value
+    }
+
+    func bool(_ flag: Bool, _ name: String) throws -> Bool {
+        if flag { return true }
+        guard let text = try string(nil, name) else { return false }
+        switch text.lowercased() {
+        case "1", "true", "yes", "on": return true
+        case "0", "false", "no", "off", "": return false
+        default: throw ValidationError("\(name) must be true or false (got \(text))")
+        }
+    }
+
+    func list(_ flags: [String], _ name: String) throws -> [String] {
+        if !flags.isEmpty { return flags }
+        if let text = environment[Self.variable(name)] {
+            return text.split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init)
+        }
+        switch file[name] {
+        case nil, .null: return []
+        case .string(let text): return [text]
+        case .array(let items):
+            return try items.map { item in
+                guard case .string(let text) = item else { throw ValidationError("config key \"\(name)\" must hold strings") }
+                return text
+            }
+        default: throw ValidationError("config key \"\(name)\" must be a string or an array of strings")
+        }
+    }
+}

@@ -1,0 +1,125 @@
+import DarkroomCore
+import DarkroomQueue
+import DarkroomTestSupport
+import Foundation
+import Testing
+
+/// The callback rules and the job lifecycle, on a real SQLite file.
+@Suite struct SQLiteTaskStoreTests {
+    let store: SQLiteTaskStore
+    let path: String
+    let start = Date(timeIntervalSince1970: 1_763_702_532)
+
+    init() throws {
+        path = try makeTemporaryFolder("store").appendingPathComponent("darkroom.sqlite").path
+        store = try SQLiteTaskStore(path: path)
+    }
+
+    private func callback(_ status: TaskStatus, updated: Int, url: String = "https://cdn.example.com/a.mp4", task: String = "t1",
+                          message: String = "") -> ReceivedCallback {
+        var event = CallbackEvent(taskID: task, shape: .legacy, status: status, statusSpelling: status.rawValue, message: message,
+                                  updatedAt: Date(timeIntervalSince1970: Double(updated)))
+        if status == .succeeded { event.videos = [ReportedVideo(id: "v", url: URL(string: url)!)] }
+        return ReceivedCallback(event: event, body: Data("{\"n\":\(updated)}".utf8), headers: ["webhook-id": "m\(updated)"],
+                                tags: ["project": "summer"], receivedAt: start)
+    }
+
+    @Test func callbacksMoveTheTaskThroughItsStates() async throws {
+        #expect(try await store.record(callback(.processing, updated: 1)).task.state == .waiting)
+        let succeeded = try await store.record(callback(.succeeded, updated: 2))
+        #expect(succeeded.outcome == .applied)
+        #expect(succeeded.task.state == .queued)
+        #expect(succeeded.task.tags == ["project": "summer"])
+        let stored = try #require(try await store.task("t1"))
+        #expect(stored == succeeded.task, "what is read back is what was written")
+    }
+
+    @Test func anOlderCallbackChangesNothingButIsKept() async throws {
+        _ = try await store.record(callback(.succeeded, updated: 10))
+        let late = try await store.record(callback(.processing, updated: 5))
+        #expect(late.outcome == .stale)
+        #expect(late.task.state == .queued)
+        let history = try await store.history("t1")
+        #expect(history.map(\.outcome) == [.applied, .stale])
+        #expect(history.last?.body == Data("{\"n\":5}".utf8))
+        #expect(history.last?.headers == ["webhook-id": "m5"])
+    }
+
+    @Test func aRepeatedSuccessMakesNoSecondJobButNewResultsDo() async throws {
+        _ = try await store.record(callback(.succeeded, updated: 10))
+        let job = try #require(try await store.claim(owner: "w1", lease: .seconds(30), now: start))
+        #expect(try await store.complete(job, folder: "2025/11/21/t1", verdict: .ok, now: start))
+        let repeated = try await store.record(callback(.succeeded, updated: 10))
+        #expect(repeated.outcome == .repeated)
+        #expect(repeated.task.state == .archived)
+        let other = try await store.record(callback(.succeeded, updated: 11, url: "https://cdn.example.com/b.mp4"))
+        #expect(other.outcome == .applied)
+        #expect(other.task.state == .queued, "different results re-archive the task")
+        #expect(other.task.callbackID != job.callbackID)
+    }
+
+    @Test func aFailedTaskKeepsTheGeneratorsMessageAndALateFailureUndoesNothing() async throws {
+        let failed = try await store.record(callback(.failed, updated: 3, task: "t2", message: "content policy"))
+        #expect(failed.task.state == .failed)
+        #expect(failed.task.lastError == "content policy")
+        _ = try await store.record(callback(.succeeded, updated: 4))
+        let late = try await store.record(callback(.failed, updated: 5, message: "billing"))
+        #expect(late.task.state == .queued)
+        #expect(late.task.status == .failed)
+    }
+
+    @Test func oneWorkerHoldsAJobUntilItsLeaseRunsOut() async throws {
+        _ = try await store.record(callback(.succeeded, updated: 1))
+        let job = try #require(try await store.claim(owner: "w1", lease: .seconds(30), now: start))
+        #expect(job.attempt == 1)
+        #expect(try await store.claim(owner: "w2", lease: .seconds(30), now: start) == nil)
+        #expect(try await store.task("t1")?.state == .downloading)
+        #expect(try await store.startProcessing(job, lease: .seconds(30), now: start))
+        #expect(try await store.renew(job, lease: .seconds(30), now: start + 20))
+        #expect(try await store.reclaimExpired(now: start + 40) == 0, "renewed until start + 50")
+        #expect(try await store.reclaimExpired(now: start + 51) == 1)
+        #expect(try await store.task("t1")?.state == .queued)
+        // The first worker's lease is gone: nothing it reports counts.
+        #expect(try await store.complete(job, folder: "x", verdict: .ok, now: start + 52) == false)
+        let again = try #require(try await store.claim(owner: "w2", lease: .seconds(30), now: start + 52))
+        #expect(again.attempt == 2)
+        #expect(try await store.complete(again, folder: "2025/11/21/t1", verdict: .warning, now: start + 53))
+        let task = try #require(try await store.task("t1"))
+        #expect(task.state == .archived && task.folder == "2025/11/21/t1" && task.verdict == .warning && task.leaseOwner == nil)
+    }
+
+    @Test func failedAttemptsWaitThenFailForGoodAndCanBeRetriedByHand() async throws {
+        _ = try await store.record(callback(.succeeded, updated: 1))
+        let first = try #require(try await store.claim(owner: "w", lease: .seconds(30), now: start))
+        #expect(try await store.fail(first, error: "disk full", retryAt: start + 60, now: start))
+        #expect(try await store.claim(owner: "w", lease: .seconds(30), now: start + 59) == nil, "not before its time")
+        let second = try #require(try await store.claim(owner: "w", lease: .seconds(30), now: start + 60))
+        #expect(try await store.fail(second, error: "disk still full", retryAt: nil, now: start + 61))
+        var task = try #require(try await store.task("t1"))
+        #expect(task.state == .failed && task.lastError == "disk still full" && task.attempts == 2)
+        let retried = try #require(try await store.retry("t1", now: start + 100))
+        #expect(retried.retried)
+        task = retried.task
+        #expect(task.state == .queued && task.attempts == 0 && task.lastError == nil)
+        #expect(try await store.retry("t1", now: start + 101)?.retried == false, "a queued task is not retried")
+        #expect(try await store.retry("unknown", now: start) == nil)
+    }
+
+    @Test func aReleasedJobIsQueuedAgainWithoutCountingTheAttempt() async throws {
+        _ = try await store.record(callback(.succeeded, updated: 1))
+        let job = try #require(try await store.claim(owner: "w", lease: .seconds(30), now: start))
+        #expect(try await store.release(job, now: start + 1))
+        let task = try #require(try await store.task("t1"))
+        #expect(task.state == .queued && task.attempts == 0)
+        #expect(try await store.countByState() == [.queued: 1])
+    }
+
+    /// Everything committed is there for the next process that opens the file.
+    @Test func aSecondStoreOnTheSameFileSeesEverything() async throws {
+        _ = try await store.record(callback(.succeeded, updated: 1))
+        _ = try await store.record(callback(.processing, updated: 1, task: "t2"))
+        let reopened = try SQLiteTaskStore(path: path)
+        #expect(try await reopened.tasks(state: nil, limit: 10).map(\.id).sorted() == ["t1", "t2"])
+        #expect(try await reopened.history("t1").count == 1)
+    }
+}

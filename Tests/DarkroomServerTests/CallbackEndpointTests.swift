@@ -1,0 +1,126 @@
+import DarkroomCore
+import DarkroomQueue
+import DarkroomServer
+import DarkroomTestSupport
+import Foundation
+import GRDB
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+/// `POST /v1/callbacks/kling` answers, per DESIGN.md's table, and what it stores.
+@Suite struct CallbackEndpointTests {
+    @Test(arguments: [
+        ("legacy-video-succeed.json", "queued", "succeeded"),
+        ("legacy-video-succeeded-gateway.json", "queued", "succeeded"),
+        ("legacy-images-succeed.json", "queued", "succeeded"),
+        ("legacy-processing.json", "waiting", "processing"),
+        ("legacy-failed.json", "failed", "failed"),
+        ("new-video-succeeded.json", "queued", "succeeded"),
+        ("new-test-callback.json", "waiting", "submitted"),
+    ])
+    func everySampleIsStoredAndAnswered(sample: String, state: String, status: String) async throws {
+        let body = try RepositoryFiles.sampleCallback(sample)
+        try await withRouter(try testSettings("endpoint-sample")) { client in
+            let response = try await client.postCallback(body)
+            #expect(response.status == .ok, "\(String(buffer: response.body))")
+            #expect(response.json?["state"] as? String == state)
+            #expect(response.json?["status"] as? String == status)
+            #expect(response.json?["outcome"] as? String == "applied")
+            let id = try #require(response.json?["task_id"] as? String)
+            let task = try await client.execute(uri: "/v1/tasks/\(id)", method: .get)
+            #expect(task.status == .ok)
+            #expect(task.json?["state"] as? String == state)
+            #expect((task.json?["history"] as? [Any])?.count == 1)
+        }
+    }
+
+    @Test func badBodiesGetTheirStatusAndSayWhatIsWrong() async throws {
+        try await withRouter(try testSettings("endpoint-bad") { $0.bodyLimit = 2048 }) { client in
+            let notJSON = try await client.postCallback(Data("{\"task_id\": ".utf8))
+            #expect(notJSON.status == .badRequest)
+            #expect(notJSON.errorMessage?.contains("not valid JSON") == true, "\(String(buffer: notJSON.body))")
+
+            let badURL = try await client.postCallback(Data(#"{"task_id": "t", "task_status": "succeed", "task_result": {"videos": [{"url": "ftp://x/v.mp4"}]}}"#.utf8))
+            #expect(badURL.status == .badRequest)
+            #expect(badURL.errorMessage?.hasPrefix("task_result.videos[0].url: ") == true, "\(String(buffer: badURL.body))")
+
+            let noStatus = try await client.postCallback(Data(#"{"task_id": "t"}"#.utf8))
+            #expect(noStatus.status == .unprocessableContent)
+            #expect(noStatus.errorMessage?.hasPrefix("task_status: missing") == true, "\(String(buffer: noStatus.body))")
+
+            let tooLarge = try await client.postCallback(Data(repeating: UInt8(ascii: " "), count: 4096))
+            #expect(tooLarge.status == .contentTooLarge)
+            #expect(tooLarge.errorMessage == "the body is over the limit of 2048 bytes")
+
+            let none = try await client.execute(uri: "/v1/tasks/t", method: .get)
+            #expect(none.status == .notFound, "nothing refused was stored")
+        }
+    }
+
+    /// A repeat changes nothing, an older callback changes nothing, and both are still 200.
+    @Test func repeatsAndLateCallbacksAreHarmless() async throws {
+        let succeeded = try RepositoryFiles.sampleCallback("legacy-video-succeed.json")
+        let processing = try RepositoryFiles.sampleCallback("legacy-processing.json")
+        try await withRouter(try testSettings("endpoint-order")) { client in
+            #expect(try await client.postCallback(succeeded).json?["outcome"] as? String == "applied")
+            let again = try await client.postCallback(succeeded)
+            #expect(again.status == .ok)
+            #expect(again.json?["outcome"] as? String == "repeated")
+            let late = try await client.postCallback(processing)
+            #expect(late.status == .ok)
+            #expect(late.json?["outcome"] as? String == "stale")
+            #expect(late.json?["state"] as? String == "queued")
+            let task = try await client.execute(uri: "/v1/tasks/CjhGRWdYqgAAAAAAXyZc8Q", method: .get)
+            let history = try #require(task.json?["history"] as? [[String: Any]])
+            #expect(history.compactMap { $0["outcome"] as? String } == ["applied", "repeated", "stale"])
+        }
+    }
+
+    @Test func queryParametersOtherThanTheTokenBecomeTags() async throws {
+        let body = try RepositoryFiles.sampleCallback("new-video-succeeded.json")
+        try await withRouter(try testSettings("endpoint-tags") { $0.tokens = ["t0ken"] }) { client in
+            let response = try await client.postCallback(body, query: "?project=summer&token=t0ken&shot=3")
+            #expect(response.status == .ok)
+            let task = try await client.execute(uri: "/v1/tasks/913827032734642185", method: .get)
+            #expect(task.json?["tags"] as? [String: String] == ["project": "summer", "shot": "3"])
+        }
+    }
+
+    /// A database locked past its time-out is 503 with Retry-After, so the sender tries again.
+    @Test func aLockedDatabaseAnswers503() async throws {
+        let settings = try testSettings("endpoint-locked") { $0.databaseBusyTimeout = 0.1 }
+        let body = try RepositoryFiles.sampleCallback("legacy-video-succeed.json")
+        try await withRouter(settings) { client in
+            // Another connection holds the write lock, as a long write of another process would.
+            var configuration = Configuration()
+            configuration.allowsUnsafeTransactions = true
+            let other = try DatabaseQueue(path: settings.databasePath, configuration: configuration)
+            try await other.writeWithoutTransaction { db in try db.execute(sql: "BEGIN IMMEDIATE") }
+            let response = try await client.postCallback(body)
+            try await other.writeWithoutTransaction { db in try db.execute(sql: "ROLLBACK") }
+            #expect(response.status == .serviceUnavailable)
+            #expect(response.headers[.retryAfter] == "5")
+            #expect(response.errorMessage?.contains("database is locked") == true, "\(String(buffer: response.body))")
+            let retried = try await client.postCallback(body)
+            #expect(retried.status == .ok)
+        }
+    }
+
+    @Test func tasksCanBeListedAndOnlyFailedOnesRetried() async throws {
+        try await withRouter(try testSettings("endpoint-list")) { client in
+            _ = try await client.postCallback(try RepositoryFiles.sampleCallback("legacy-failed.json"))
+            _ = try await client.postCallback(try RepositoryFiles.sampleCallback("new-video-succeeded.json"))
+            let all = try await client.execute(uri: "/v1/tasks", method: .get)
+            #expect((all.json?["tasks"] as? [Any])?.count == 2)
+            let queued = try await client.execute(uri: "/v1/tasks?state=queued", method: .get)
+            #expect(((queued.json?["tasks"] as? [[String: Any]])?.map { $0["id"] as? String }) == ["913827032734642185"])
+            #expect(try await client.execute(uri: "/v1/tasks?state=lost", method: .get).status == .badRequest)
+            let conflict = try await client.execute(uri: "/v1/tasks/913827032734642185/retry", method: .post)
+            #expect(conflict.status == .conflict)
+            #expect(try await client.execute(uri: "/v1/tasks/unknown/retry", method: .post).status == .notFound)
+            #expect(try await client.execute(uri: "/readyz", method: .get).status == .ok)
+            #expect(try await client.execute(uri: "/healthz", method: .get).status == .ok)
+        }
+    }
+}

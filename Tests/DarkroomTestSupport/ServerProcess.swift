@@ -1,0 +1,125 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// `darkroom serve` running as a process of its own, on a free port of 127.0.0.1, for tests
+/// that treat it as a user would: real HTTP requests, SIGTERM, SIGKILL, a restart on the same
+/// data folder.
+public final class ServerProcess: @unchecked Sendable {
+    public let port: Int
+    public let data: URL
+    public let log: URL
+    private let process = Process()
+
+    /// Starts the server and returns once `/healthz` answers.
+    public init(data: URL, arguments: [String] = [], environment: [String: String] = [:]) async throws {
+        self.data = data
+        port = try freePort()
+        log = data.deletingLastPathComponent().appendingPathComponent("serve-\(port).log")
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        let output = try FileHandle(forWritingTo: log)
+        process.executableURL = URL(fileURLWithPath: try darkroomBinary())
+        process.arguments = ["serve", "--data", data.path, "--port", String(port)] + arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        process.standardOutput = output
+        process.standardError = output
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        try await waitUntil("the server answers /healthz", timeout: .seconds(30)) { [self] in
+            guard process.isRunning else { throw ServerProcessError.exited(status: process.terminationStatus, log: logText) }
+            return (try? await request("GET", "/healthz").status) == 200
+        }
+    }
+
+    public var logText: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
+
+    public func url(_ path: String) -> URL {
+        URL(string: "http://127.0.0.1:\(port)\(path)")!
+    }
+
+    public func request(_ method: String, _ path: String, headers: [String: String] = [:], body: Data? = nil) async throws -> HTTPAnswer {
+        try await HTTPAnswer.fetch(method, url(path), headers: headers, body: body)
+    }
+
+    /// Sends `signal` and waits for the process to end; returns its exit status (or the signal).
+    @discardableResult
+    public func stop(_ signal: Int32 = SIGTERM) async -> Int32 {
+        kill(process.processIdentifier, signal)
+        return await withCheckedContinuation { continuation in
+            DispatchQueue.global().async { [process] in
+                process.waitUntilExit()
+                continuation.resume(returning: process.terminationStatus)
+            }
+        }
+    }
+
+    deinit {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    }
+}
+
+public enum ServerProcessError: Error, CustomStringConvertible {
+    case exited(status: Int32, log: String)
+    case timedOut(String)
+
+    public var description: String {
+        switch self {
+        case .exited(let status, let log): "darkroom serve exited \(status): \(log)"
+        case .timedOut(let what): "timed out waiting until \(what)"
+        }
+    }
+}
+
+/// An HTTP answer: status, headers by lower-case name, body.
+public struct HTTPAnswer: Sendable {
+    public var status: Int
+    public var headers: [String: String]
+    public var body: Data
+
+    public var json: [String: Any]? { try? JSONSerialization.jsonObject(with: body) as? [String: Any] }
+    public var text: String { String(decoding: body, as: UTF8.self) }
+
+    public static func fetch(_ method: String, _ url: URL, headers: [String: String] = [:], body: Data? = nil) async throws -> HTTPAnswer {
+        var request = URLRequest(url: url)
+        request.httpMethod = method
+        request.httpBody = body
+        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
+        let (data, response) = try await URLSession.shared.data(for: request)
+        let http = response as! HTTPURLResponse
+        var fields: [String: String] = [:]
+        for (name, value) in http.allHeaderFields {
+            fields[String(describing: name).lowercased()] = String(describing: value)
+        }
+        return HTTPAnswer(status: http.statusCode, headers: fields, body: data)
+    }
+}
+
+/// Checks `condition` every 50 ms until it holds, failing after `timeout`: for state that
+/// another process changes, which the test can observe but not be told about.
+public func waitUntil(_ what: String, timeout: Duration, _ condition: () async throws -> Bool) async throws {
+    let deadline = ContinuousClock.now + timeout
+    while ContinuousClock.now < deadline {
+        if try await condition() { return }
+        try await Task.sleep(for: .milliseconds(50))
+    }
+    throw ServerProcessError.timedOut(what)
+}
+
+/// A TCP port on 127.0.0.1 that nothing listens on now.
+public func freePort() throws -> Int {
+    let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(socket) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = 0
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafeMutablePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
+            bind(socket, pointer, length) == 0 && getsockname(socket, pointer, &length) == 0
+        }
+    }
+    guard bound else { throw ServerProcessError.timedOut("a free port") }
+    return Int(UInt16(bigEndian: address.sin_port))
+}
