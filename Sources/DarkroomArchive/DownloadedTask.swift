@@ -15,4 +15,9 @@ public final class DownloadedTask: Sendable {
         self.callback = callback
         self.downloads = downloads
     }
+
+    /// Bytes downloaded for the task, all assets together.
+    public var downloadedBytes: Int64 {
+        downloads.values.reduce(0) { $0 + ($1.result?.bytes ?? 0) }
+    }
 }

@@ -5,10 +5,11 @@ import GRDB
 /// The task store in one SQLite file (the embedded default), through GRDB: WAL, so readers never
 /// wait for the writer, and `synchronous = FULL`, so a callback answered 200 survives a power cut
 /// as well as a killed process. A database locked past `busyTimeout`, or a full disk, is
-/// `StoreError.unavailable`.
+/// `StoreError.unavailable`. Callbacks arriving together are committed together (`GroupCommit`).
 public final class SQLiteTaskStore: TaskStore {
     public let path: String
     private let pool: DatabasePool
+    private let callbacks: GroupCommit
 
     public init(path: String, busyTimeout: TimeInterval = 5) throws(StoreError) {
         self.path = path
@@ -20,32 +21,57 @@ public final class SQLiteTaskStore: TaskStore {
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
             try Schema.migrator.migrate(pool)
+            callbacks = GroupCommit(pool: pool)
         } catch {
             throw Self.storeError(error, "open \(path)")
         }
     }
 
     public func record(_ callback: ReceivedCallback) async throws(StoreError) -> (task: TaskRecord, outcome: CallbackPolicy.Outcome) {
-        try await write("store the callback of task \(callback.event.taskID)") { db in
-            let event = callback.event
-            var stored = StoredCallback(
-                id: 0, taskID: event.taskID, receivedAt: callback.receivedAt, status: event.status,
-                statusSpelling: event.statusSpelling, updatedAt: event.updatedAt, outcome: .applied,
-                headers: callback.headers, body: callback.body)
-            try db.execute(
-                sql: "INSERT INTO callbacks (task_id, received_at, status, status_spelling, updated_at, outcome, headers, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                arguments: [stored.taskID, Self.milliseconds(stored.receivedAt), stored.status.rawValue, stored.statusSpelling,
-                            event.updatedAt.map(Self.milliseconds), "applied", Self.json(callback.headers), callback.body])
-            stored.id = db.lastInsertedRowID
-            let existing = try TaskRecord.fetchOne(db, key: event.taskID)
-            let (task, outcome) = CallbackPolicy.apply(event, tags: callback.tags, callbackID: stored.id, to: existing, now: callback.receivedAt)
-            if outcome == .applied {
-                try task.save(db)
-            } else {
-                try db.execute(sql: "UPDATE callbacks SET outcome = ? WHERE id = ?", arguments: [outcome.rawValue, stored.id])
-            }
-            return (task, outcome)
+        try await callbacks.record(callback)
+    }
+
+    /// Stores one callback and applies it to its task, inside a transaction of `GroupCommit`.
+    static func record(_ callback: ReceivedCallback, in db: Database) throws -> (task: TaskRecord, outcome: CallbackPolicy.Outcome) {
+        let event = callback.event
+        try db.cachedStatement(
+            sql: "INSERT INTO callbacks (task_id, received_at, status, status_spelling, updated_at, outcome, headers, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+        ).execute(
+            arguments: [event.taskID, milliseconds(callback.receivedAt), event.status.rawValue, event.statusSpelling,
+                        event.updatedAt.map(milliseconds), CallbackPolicy.Outcome.applied.rawValue, json(callback.headers), callback.body])
+        let callbackID = db.lastInsertedRowID
+        let existing = try TaskRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM tasks WHERE id = ?"), arguments: [event.taskID])
+        let (task, outcome) = CallbackPolicy.apply(event, tags: callback.tags, callbackID: callbackID, to: existing, now: callback.receivedAt)
+        if outcome == .applied {
+            try upsert(task, in: db)
+        } else {
+            try db.execute(sql: "UPDATE callbacks SET outcome = ? WHERE id = ?", arguments: [outcome.rawValue, callbackID])
         }
+        return (task, outcome)
+    }
+
+    /// Writes the whole task row with one prepared statement: the hot path of every callback, so
+    /// not through the record encoder.
+    private static func upsert(_ task: TaskRecord, in db: Database) throws {
+        let statement = try db.cachedStatement(sql: """
+            INSERT INTO tasks (id, state, status, message, shape, external_id, created_at, updated_at, tags, result_key,
+                callback_id, last_error, attempts, next_attempt_at, lease_owner, lease_expires_at, folder, verdict, first_seen_at, changed_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT(id) DO UPDATE SET state = excluded.state, status = excluded.status, message = excluded.message,
+                shape = excluded.shape, external_id = excluded.external_id, created_at = excluded.created_at,
+                updated_at = excluded.updated_at, tags = excluded.tags, result_key = excluded.result_key,
+                callback_id = excluded.callback_id, last_error = excluded.last_error, attempts = excluded.attempts,
+                next_attempt_at = excluded.next_attempt_at, lease_owner = excluded.lease_owner,
+                lease_expires_at = excluded.lease_expires_at, folder = excluded.folder, verdict = excluded.verdict,
+                changed_at = excluded.changed_at
+            """)
+        try statement.execute(arguments: [
+            task.id, task.state.rawValue, task.status.rawValue, task.message, task.shape.rawValue, task.externalID,
+            task.createdAt.map(milliseconds), task.updatedAt.map(milliseconds), json(task.tags), task.resultKey,
+            task.callbackID, task.lastError, task.attempts, task.nextAttemptAt.map(milliseconds), task.leaseOwner,
+            task.leaseExpiresAt.map(milliseconds), task.folder, task.verdict?.rawValue, milliseconds(task.firstSeenAt),
+            milliseconds(task.changedAt),
+        ])
     }
 
     public func task(_ id: String) async throws(StoreError) -> TaskRecord? {
@@ -179,7 +205,7 @@ public final class SQLiteTaskStore: TaskStore {
         }
     }
 
-    private static func storeError(_ error: any Error, _ what: String) -> StoreError {
+    static func storeError(_ error: any Error, _ what: String) -> StoreError {
         guard let error = error as? DatabaseError else { return StoreError(.failed, "\(what): \(error)") }
         let transient: [ResultCode] = [.SQLITE_BUSY, .SQLITE_LOCKED, .SQLITE_FULL, .SQLITE_IOERR]
         let kind: StoreError.Kind = transient.contains(error.resultCode) ? .unavailable : .failed

@@ -30,12 +30,13 @@ public func buildApplication(settings: ServerSettings, logger: Logger) async thr
     }
     let layout = ArchiveLayout(data: settings.data)
     let doorbell = Doorbell()
-    let router = buildRouter(store: store, layout: layout, settings: settings, doorbell: doorbell, logger: logger)
+    let metrics = ServiceMetrics()
+    let router = buildRouter(store: store, layout: layout, settings: settings, doorbell: doorbell, metrics: metrics, logger: logger)
     let archiver = TaskArchiver(
         layout: layout,
         fetcher: Fetcher(options: FetchOptions(addressPolicy: AddressPolicy(allowPrivate: settings.allowPrivate))),
         media: MediaProcessor())
-    let workers = ArchiveWorkers(store: store, archiver: archiver, settings: settings, doorbell: doorbell, logger: logger)
+    let workers = ArchiveWorkers(store: store, archiver: archiver, settings: settings, doorbell: doorbell, metrics: metrics, logger: logger)
     return Application(
         router: router,
         configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "darkroom"),
@@ -44,13 +45,15 @@ public func buildApplication(settings: ServerSettings, logger: Logger) async thr
 }
 
 /// The routes of DESIGN.md's HTTP API.
-func buildRouter(store: any TaskStore, layout: ArchiveLayout, settings: ServerSettings, doorbell: Doorbell, logger: Logger) -> Router<BasicRequestContext> {
+func buildRouter(
+    store: any TaskStore, layout: ArchiveLayout, settings: ServerSettings, doorbell: Doorbell, metrics: ServiceMetrics, logger: Logger
+) -> Router<BasicRequestContext> {
     let router = Router()
     router.add(middleware: LogRequestsMiddleware(.debug))
     let callers = CallerCheck(secrets: settings.webhookSecrets, tokens: settings.tokens)
-    CallbackController(store: store, callers: callers, bodyLimit: settings.bodyLimit, doorbell: doorbell, logger: logger)
+    CallbackController(store: store, callers: callers, bodyLimit: settings.bodyLimit, doorbell: doorbell, metrics: metrics, logger: logger)
         .addRoutes(to: router)
     TaskController(store: store, layout: layout, doorbell: doorbell).addRoutes(to: router)
-    HealthController(store: store, layout: layout).addRoutes(to: router)
+    HealthController(store: store, layout: layout, metrics: metrics).addRoutes(to: router)
     return router
 }

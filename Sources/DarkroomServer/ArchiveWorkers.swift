@@ -24,6 +24,7 @@ struct ArchiveWorkers: Service {
     let archiver: TaskArchiver
     let settings: ServerSettings
     let doorbell: Doorbell
+    let metrics: ServiceMetrics
     let logger: Logger
     /// This process, as lease owner.
     let owner = "\(ProcessInfo.processInfo.hostName)/\(getpid())/\(UUID().uuidString.prefix(8))"
@@ -125,10 +126,13 @@ struct ArchiveWorkers: Service {
             _ = try? await store.fail(job, error: error.reason, retryAt: nil, now: Date())
             return nil
         }
+        let started = ContinuousClock.now
         let outcome = await JobLease(store: store, job: job, lease: settings.lease, logger: logger).hold {
             () async throws(ArchiveError) in try await archiver.download(request)
         }
+        metrics.stage("download", took: ContinuousClock.now - started)
         guard let task = await settle(outcome, job, logger) else { return nil }
+        metrics.downloaded(bytes: task.downloadedBytes)
         do {
             guard try await store.startProcessing(job, lease: settings.lease, now: Date()) else { return nil }
         } catch {
@@ -141,12 +145,16 @@ struct ArchiveWorkers: Service {
 
     private func mediaLoop(_ handoff: AsyncChannel<Downloaded>) async {
         for await item in handoff {
+            let started = ContinuousClock.now
             let outcome = await JobLease(store: store, job: item.job, lease: settings.lease, logger: item.logger).hold {
                 () async throws(ArchiveError) in try await archiver.finish(item.task)
             }
+            metrics.stage("media", took: ContinuousClock.now - started)
             guard let index = await settle(outcome, item.job, item.logger) else { continue }
+            metrics.problems(index.problems)
             do {
                 if try await store.complete(item.job, folder: index.folder, verdict: index.verdict, now: Date()) {
+                    metrics.job("archived")
                     item.logger.info("archived", metadata: ["folder": "\(index.folder)", "verdict": "\(index.verdict.rawValue)",
                                                             "problems": "\(index.problems.count)"])
                 }
@@ -162,6 +170,7 @@ struct ArchiveWorkers: Service {
         case .done(let value):
             return value
         case .leaseLost:
+            metrics.job("lease_lost")
             logger.warning("lease lost; the job is someone else's now")
             return nil
         case .failed(let error):
@@ -169,13 +178,16 @@ struct ArchiveWorkers: Service {
             do {
                 switch error.kind {
                 case .cancelled:
+                    metrics.job("released")
                     logger.notice("job given back: \(error.reason)")
                     _ = try await store.release(job, now: now)
                 case .storage where job.attempt < settings.maxAttempts:
                     let retryAt = now + RetryDelay.after(attempt: job.attempt, base: settings.retryBaseDelay)
+                    metrics.job("retry")
                     logger.error("attempt \(job.attempt) failed, next at \(IndexCoding.timestamp(retryAt)): \(error.reason)")
                     _ = try await store.fail(job, error: error.reason, retryAt: retryAt, now: now)
                 case .storage, .notSucceeded:
+                    metrics.job("failed")
                     logger.error("job failed for good after \(job.attempt) attempt(s): \(error.reason)")
                     _ = try await store.fail(job, error: error.reason, retryAt: nil, now: now)
                 }

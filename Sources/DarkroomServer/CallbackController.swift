@@ -14,14 +14,16 @@ struct CallbackController: Sendable {
     let callers: CallerCheck
     let bodyLimit: Int
     let doorbell: Doorbell
+    let metrics: ServiceMetrics
     let logger: Logger
     private let decoder = CallbackDecoder()
 
-    init(store: any TaskStore, callers: CallerCheck, bodyLimit: Int, doorbell: Doorbell, logger: Logger) {
+    init(store: any TaskStore, callers: CallerCheck, bodyLimit: Int, doorbell: Doorbell, metrics: ServiceMetrics, logger: Logger) {
         self.store = store
         self.callers = callers
         self.bodyLimit = bodyLimit
         self.doorbell = doorbell
+        self.metrics = metrics
         self.logger = logger
     }
 
@@ -38,6 +40,7 @@ struct CallbackController: Sendable {
         do {
             body = Data(buffer: try await request.body.collect(upTo: bodyLimit))
         } catch {
+            metrics.callback("too_large")
             throw HTTPError(.contentTooLarge, message: "the body is over the limit of \(bodyLimit) bytes")
         }
         var headers: [String: String] = [:]
@@ -52,15 +55,18 @@ struct CallbackController: Sendable {
             try callers.check(headers: headers, token: token, body: body, now: receivedAt)
         } catch {
             logger.notice("callback refused", metadata: ["reason": "\(error.reason)"])
+            metrics.callback("unauthorized")
             throw HTTPError(.unauthorized, message: error.reason)
         }
         guard tags.count <= 20, tags.allSatisfy({ $0.key.utf8.count <= 64 && $0.value.utf8.count <= 256 }) else {
+            metrics.callback("bad_request")
             throw HTTPError(.badRequest, message: "too many or too long query parameters for tags (at most 20, names of 64 bytes, values of 256)")
         }
         let event: CallbackEvent
         do {
             event = try decoder.decode(body)
         } catch {
+            metrics.callback(error.kind == .incomplete ? "unprocessable" : "bad_request")
             throw HTTPError(error.kind == .incomplete ? .unprocessableContent : .badRequest, message: error.description)
         }
 
@@ -74,12 +80,14 @@ struct CallbackController: Sendable {
             (task, outcome) = try await store.record(callback)
         } catch {
             taskLogger.error("callback not stored", metadata: ["error": "\(error.reason)"])
+            metrics.callback(error.kind == .unavailable ? "unavailable" : "error")
             guard error.kind == .unavailable else { throw HTTPError(.internalServerError, message: error.description) }
             throw HTTPError(.serviceUnavailable, headers: [.retryAfter: "5"], message: "\(error.description); try again")
         }
         taskLogger.info("callback stored", metadata: [
             "status": "\(event.status.rawValue)", "outcome": "\(outcome.rawValue)", "state": "\(task.state.rawValue)",
         ])
+        metrics.callback(outcome.rawValue)
         if outcome == .applied, task.state == .queued { doorbell.ring() }
         return try JSONResponse.make(CallbackAnswer(taskID: task.id, state: task.state, status: task.status, outcome: outcome))
     }

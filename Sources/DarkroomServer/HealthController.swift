@@ -6,14 +6,28 @@ import Hummingbird
 
 /// `GET /healthz`: the process answers. `GET /readyz`: it can take callbacks and archive them,
 /// that is the database takes a write lock and the archive folder takes a file; 503 with the
-/// reasons otherwise.
+/// reasons otherwise. `GET /metrics`: `ServiceMetrics` in Prometheus' text format.
 struct HealthController: Sendable {
     let store: any TaskStore
     let layout: ArchiveLayout
+    let metrics: ServiceMetrics
 
     func addRoutes(to router: Router<BasicRequestContext>) {
         router.get("/healthz") { _, _ in try JSONResponse.make(["status": "ok"]) }
         router.get("/readyz") { _, _ in try await ready() }
+        router.get("/metrics") { _, _ in try await scrape() }
+    }
+
+    func scrape() async throws -> Response {
+        let counts: [TaskState: Int]
+        do {
+            counts = try await store.countByState()
+        } catch {
+            throw HTTPError(.serviceUnavailable, message: error.description)
+        }
+        return Response(
+            status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: metrics.render(counts: counts))))
     }
 
     func ready() async throws -> Response {

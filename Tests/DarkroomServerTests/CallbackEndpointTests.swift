@@ -123,4 +123,23 @@ import Testing
             #expect(try await client.execute(uri: "/healthz", method: .get).status == .ok)
         }
     }
+
+    @Test func metricsCountCallbacksByOutcomeAndTasksByState() async throws {
+        try await withRouter(try testSettings("endpoint-metrics") { $0.tokens = ["t"] }) { client in
+            _ = try await client.postCallback(try RepositoryFiles.sampleCallback("legacy-video-succeed.json"), query: "?token=t")
+            _ = try await client.postCallback(try RepositoryFiles.sampleCallback("legacy-processing.json"), query: "?token=t")
+            _ = try await client.postCallback(Data("{}".utf8), query: "?token=wrong")
+            let response = try await client.execute(uri: "/metrics", method: .get)
+            #expect(response.status == .ok)
+            #expect(response.headers[.contentType]?.hasPrefix("text/plain; version=0.0.4") == true)
+            let lines = Set(String(buffer: response.body).split(separator: "\n").map(String.init))
+            for expected in [
+                #"darkroom_callbacks_total{outcome="applied"} 1"#, #"darkroom_callbacks_total{outcome="stale"} 1"#,
+                #"darkroom_callbacks_total{outcome="unauthorized"} 1"#, #"darkroom_tasks{state="queued"} 1.0"#,
+                #"darkroom_tasks{state="archived"} 0.0"#, "darkroom_queue_depth 1.0",
+            ] {
+                #expect(lines.contains(expected), "\(expected) in \(lines.sorted())")
+            }
+        }
+    }
 }

@@ -45,6 +45,12 @@ import Testing
         #expect(task["folder"] as? String == "2025/11/21/served-1")
         let index = try #require(task["index"] as? [String: Any])
         #expect((index["task"] as? [String: Any])?["tags"] as? [String: String] == ["project": "summer"])
+        let metrics = try await server.request("GET", "/metrics").text
+        for expected in [#"darkroom_jobs_total{result="archived"} 1"#, #"darkroom_stage_duration_seconds_count{stage="media"} 1"#,
+                         #"darkroom_tasks{state="archived"} 1.0"#] {
+            #expect(metrics.contains(expected + "\n"), "\(expected) in \(metrics)")
+        }
+        #expect(metrics.contains("darkroom_downloaded_bytes_total \(try FileManager.default.attributesOfItem(atPath: try await TestClips.shared.path(.h264AAC))[.size] as! Int)\n"))
         #expect(await server.stop(SIGTERM) == 0, "\(server.logText)")
         #expect(server.logText.contains("task_id=served-1"), "log lines about a task carry its id")
 

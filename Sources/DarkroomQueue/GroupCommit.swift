@@ -1,0 +1,84 @@
+import DarkroomCore
+import Foundation
+import GRDB
+import Synchronization
+
+/// Stores callbacks in as few transactions as the disk allows: while one transaction commits
+/// (and waits for its fsync), the callbacks that arrive queue up, and the next transaction
+/// takes all of them. Each caller is answered only after the transaction holding its callback
+/// has committed, so "answered" still means "on disk"; a lone callback is committed at once,
+/// with no waiting for company.
+///
+/// A batch is one transaction: if anything in it fails (a full disk, a lock held past the
+/// time-out), none of its callbacks is stored and every caller gets the error, so that each
+/// sender retries. (Storing a callback has no failure of its own to isolate: no constraint can
+/// refuse it.)
+final class GroupCommit: Sendable {
+    private typealias Answer = CheckedContinuation<Result, Never>
+
+    private enum Result: Sendable {
+        case stored(TaskRecord, CallbackPolicy.Outcome)
+        case failed(StoreError)
+    }
+
+    private struct Waiting {
+        var items: [(callback: ReceivedCallback, answer: Answer)] = []
+        var writing = false
+    }
+
+    private let pool: DatabasePool
+    private let waiting = Mutex(Waiting())
+    /// Callbacks in one transaction at most, so that one batch's latency stays bounded.
+    private let batchLimit = 512
+
+    init(pool: DatabasePool) {
+        self.pool = pool
+    }
+
+    func record(_ callback: ReceivedCallback) async throws(StoreError) -> (task: TaskRecord, outcome: CallbackPolicy.Outcome) {
+        let result = await withCheckedContinuation { (answer: Answer) in
+            let startWriter = waiting.withLock { state in
+                state.items.append((callback, answer))
+                guard !state.writing else { return false }
+                state.writing = true
+                return true
+            }
+            if startWriter {
+                Task { await writeAll() }
+            }
+        }
+        switch result {
+        case .stored(let task, let outcome): return (task, outcome)
+        case .failed(let error): throw error
+        }
+    }
+
+    /// Commits batches until no callback waits.
+    private func writeAll() async {
+        while true {
+            let batch = waiting.withLock { state in
+                let batch = Array(state.items.prefix(batchLimit))
+                state.items.removeFirst(batch.count)
+                if batch.isEmpty { state.writing = false }
+                return batch
+            }
+            if batch.isEmpty { return }
+            let callbacks = batch.map(\.callback)
+            let results: [Result]
+            do {
+                results = try await pool.write { db in
+                    try callbacks.map { callback in
+                        let (task, outcome) = try SQLiteTaskStore.record(callback, in: db)
+                        return Result.stored(task, outcome)
+                    }
+                }
+            } catch {
+                let failure = SQLiteTaskStore.storeError(error, "store \(batch.count) callback(s)")
+                results = Array(repeating: .failed(failure), count: batch.count)
+            }
+            for (item, result) in zip(batch, results) {
+                item.answer.resume(returning: result)
+            }
+        }
+    }
+}
