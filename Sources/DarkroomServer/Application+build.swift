@@ -14,8 +14,11 @@ public struct ServerStartError: Error, CustomStringConvertible {
 }
 
 /// The service: the HTTP API on `settings.host:settings.port` and the archive workers, over the
-/// SQLite store `<data>/darkroom.sqlite` and the archive `<data>/archive`.
-public func buildApplication(settings: ServerSettings, logger: Logger) async throws -> some ApplicationProtocol {
+/// SQLite store `<data>/darkroom.sqlite` and the archive `<data>/archive`. `onListening` is
+/// told the port once the server listens (useful with port 0).
+public func buildApplication(
+    settings: ServerSettings, logger: Logger, onListening: @escaping @Sendable (Int) async -> Void = { _ in }
+) async throws -> some ApplicationProtocol {
     if let reason = settings.unsafeReason { throw ServerStartError(description: reason) }
     do {
         try Folder.make(settings.data)
@@ -41,6 +44,7 @@ public func buildApplication(settings: ServerSettings, logger: Logger) async thr
         router: router,
         configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "darkroom"),
         services: settings.downloadWorkers + settings.mediaWorkers > 0 ? [workers] : [],
+        onServerRunning: { channel in await onListening(channel.localAddress?.port ?? settings.port) },
         logger: logger)
 }
 

@@ -43,4 +43,23 @@ final class Encoder {
     }
 
     var timeBase: AVRational { context.pointee.time_base }
+
+    /// Sends a frame (nil flushes) and hands each packet the encoder has ready to `write`, in
+    /// `packet` (reused).
+    func encode(
+        _ frame: Frame?, into packet: Packet, input: String, write: (Packet) throws(MediaError) -> Void
+    ) throws(MediaError) {
+        let sent = send(frame)
+        guard sent >= 0 else {
+            throw MediaError(.unsupported, input: input, "the \(name) encoder failed (\(ffmpegErrorText(sent)))")
+        }
+        while true {
+            let received = receive(packet)
+            if received == darkroom_AVERROR_EAGAIN || received == darkroom_AVERROR_EOF { return }
+            guard received >= 0 else {
+                throw MediaError(.unsupported, input: input, "the \(name) encoder failed (\(ffmpegErrorText(received)))")
+            }
+            try write(packet)
+        }
+    }
 }

@@ -140,16 +140,7 @@ final class EncodedRendition: @unchecked Sendable {
 
     /// Sends a frame (nil flushes) and writes every packet the encoder has ready.
     private func send(_ frame: Frame?, to encoder: Encoder, stream: UnsafeMutablePointer<AVStream>) throws(MediaError) {
-        let sent = encoder.send(frame)
-        guard sent >= 0 else {
-            throw MediaError(.unsupported, input: input, "the \(encoder.name) encoder failed (\(ffmpegErrorText(sent)))")
-        }
-        while true {
-            let received = encoder.receive(packet)
-            if received == darkroom_AVERROR_EAGAIN || received == darkroom_AVERROR_EOF { return }
-            guard received >= 0 else {
-                throw MediaError(.unsupported, input: input, "the \(encoder.name) encoder failed (\(ffmpegErrorText(received)))")
-            }
+        try encoder.encode(frame, into: packet, input: input) { (packet) throws(MediaError) in
             if encoder === video, let duration = durations.removeValue(forKey: packet.pointer.pointee.pts),
                packet.pointer.pointee.duration <= 0 {
                 packet.pointer.pointee.duration = duration

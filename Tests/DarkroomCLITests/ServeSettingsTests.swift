@@ -1,0 +1,47 @@
+import DarkroomTestSupport
+import Foundation
+import Testing
+
+/// `darkroom serve`'s settings: a flag wins over `DARKROOM_*`, which wins over the config file.
+@Suite struct ServeSettingsTests {
+    @Test func flagsThenEnvironmentThenConfigFile() async throws {
+        let folder = try makeTemporaryFolder("serve-settings")
+        let config = folder.appendingPathComponent("darkroom.json")
+        try Data(#"{"token": ["from-file"], "body-limit": 4096, "download-workers": 0, "media-workers": 0}"#.utf8).write(to: config)
+        let body = try RepositoryFiles.sampleCallback("legacy-processing.json")
+
+        // The file alone: its token and its body limit.
+        let fromFile = try await ServerProcess(data: folder.appendingPathComponent("a"), arguments: ["--config", config.path])
+        #expect(try await fromFile.request("POST", "/v1/callbacks/kling?token=from-file", body: body).status == 200)
+        #expect(try await fromFile.request("POST", "/v1/callbacks/kling?token=from-file", body: Data(count: 5000)).status == 413)
+        await fromFile.stop()
+
+        // The environment over the file, a flag over the environment.
+        let layered = try await ServerProcess(
+            data: folder.appendingPathComponent("b"), arguments: ["--token", "from-flag"],
+            environment: ["DARKROOM_CONFIG": config.path, "DARKROOM_TOKEN": "from-env", "DARKROOM_BODY_LIMIT": "100000"])
+        #expect(try await layered.request("POST", "/v1/callbacks/kling?token=from-flag", body: body).status == 200)
+        #expect(try await layered.request("POST", "/v1/callbacks/kling?token=from-env", body: body).status == 401)
+        #expect(try await layered.request("POST", "/v1/callbacks/kling?token=from-file", body: body).status == 401)
+        #expect(try await layered.request("POST", "/v1/callbacks/kling?token=from-flag", body: Data(count: 5000)).status == 400,
+                "the environment's body limit, not the file's: too short a body for JSON, not too large")
+        await layered.stop()
+    }
+
+    @Test func badSettingsStopTheServerWithAReason() async throws {
+        let folder = try makeTemporaryFolder("serve-bad-settings")
+        let config = folder.appendingPathComponent("darkroom.json")
+        try Data(#"{"tokens": ["typo"]}"#.utf8).write(to: config)
+        let unknownKey = try await runDarkroom(["serve", "--data", folder.path, "--config", config.path])
+        #expect(unknownKey.status == 64)
+        #expect(unknownKey.stderr.contains(#"unknown key "tokens""#), "\(unknownKey.stderr)")
+
+        let open = try await runDarkroom(["serve", "--data", folder.path, "--host", "0.0.0.0", "--port", "0"])
+        #expect(open.status == 2)
+        #expect(open.stderr.contains("neither --webhook-secret nor --token"), "\(open.stderr)")
+
+        let badSecret = try await runDarkroom(["serve", "--data", folder.path, "--webhook-secret", "not base64!"])
+        #expect(badSecret.status == 64)
+        #expect(badSecret.stderr.contains("a webhook secret must be whsec_"), "\(badSecret.stderr)")
+    }
+}
