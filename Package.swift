@@ -83,6 +83,7 @@ let package = Package(
                 "DarkroomCore",
                 "DarkroomFetch",
                 "DarkroomMedia",
+                "DarkroomQueue",
                 "DarkroomServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),

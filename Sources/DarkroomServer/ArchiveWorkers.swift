@@ -175,24 +175,38 @@ struct ArchiveWorkers: Service {
             return nil
         case .failed(let error):
             let now = Date()
-            do {
-                switch error.kind {
-                case .cancelled:
-                    metrics.job("released")
-                    logger.notice("job given back: \(error.reason)")
-                    _ = try await store.release(job, now: now)
-                case .storage where job.attempt < settings.maxAttempts:
-                    let retryAt = now + RetryDelay.after(attempt: job.attempt, base: settings.retryBaseDelay)
-                    metrics.job("retry")
-                    logger.error("attempt \(job.attempt) failed, next at \(IndexCoding.timestamp(retryAt)): \(error.reason)")
-                    _ = try await store.fail(job, error: error.reason, retryAt: retryAt, now: now)
-                case .storage, .notSucceeded:
-                    metrics.job("failed")
-                    logger.error("job failed for good after \(job.attempt) attempt(s): \(error.reason)")
-                    _ = try await store.fail(job, error: error.reason, retryAt: nil, now: now)
+            let retryAt: Date?
+            switch error.kind {
+            case .cancelled:
+                metrics.job("released")
+                logger.notice("job given back: \(error.reason)")
+                retryAt = now
+            case .storage where job.attempt < settings.maxAttempts:
+                retryAt = now + RetryDelay.after(attempt: job.attempt, base: settings.retryBaseDelay)
+                metrics.job("retry")
+                logger.error("attempt \(job.attempt) failed, next at \(IndexCoding.timestamp(retryAt!)): \(error.reason)")
+            case .storage, .notSucceeded:
+                retryAt = nil
+                metrics.job("failed")
+                logger.error("job failed for good after \(job.attempt) attempt(s): \(error.reason)")
+            }
+            // A job cancelled by the shutdown must still be written down, and GRDB refuses to
+            // start a write in a cancelled task: the write gets a task of its own.
+            let store = self.store
+            let recorded = await Task { () async -> StoreError? in
+                do throws(StoreError) {
+                    if error.kind == .cancelled {
+                        _ = try await store.release(job, now: now)
+                    } else {
+                        _ = try await store.fail(job, error: error.reason, retryAt: retryAt, now: now)
+                    }
+                    return nil
+                } catch {
+                    return error
                 }
-            } catch {
-                logger.error("cannot record the job's failure (the lease will expire and the job run again): \(error)")
+            }.value
+            if let recorded {
+                logger.error("cannot record the job's failure (the lease will expire and the job run again): \(recorded)")
             }
             return nil
         }

@@ -4,15 +4,21 @@ import DarkroomTestSupport
 import Foundation
 import Testing
 
-/// The callback rules and the job lifecycle, on a real SQLite file.
-@Suite struct SQLiteTaskStoreTests {
-    let store: SQLiteTaskStore
-    let path: String
+/// Which store a test runs on: every rule must hold for both.
+enum StoreKind: String, CaseIterable, Sendable {
+    case sqlite
+    case memory
+}
+
+/// The callback rules and the job lifecycle, on a real SQLite file and on the in-memory twin.
+@Suite struct TaskStoreTests {
     let start = Date(timeIntervalSince1970: 1_763_702_532)
 
-    init() throws {
-        path = try makeTemporaryFolder("store").appendingPathComponent("darkroom.sqlite").path
-        store = try SQLiteTaskStore(path: path)
+    private func makeStore(_ kind: StoreKind) throws -> any TaskStore {
+        switch kind {
+        case .sqlite: try SQLiteTaskStore(path: makeTemporaryFolder("store").appendingPathComponent("darkroom.sqlite").path)
+        case .memory: MemoryTaskStore()
+        }
     }
 
     private func callback(_ status: TaskStatus, updated: Int, url: String = "https://cdn.example.com/a.mp4", task: String = "t1",
@@ -24,7 +30,9 @@ import Testing
                                 tags: ["project": "summer"], receivedAt: start)
     }
 
-    @Test func callbacksMoveTheTaskThroughItsStates() async throws {
+    @Test(arguments: StoreKind.allCases)
+    func callbacksMoveTheTaskThroughItsStates(kind: StoreKind) async throws {
+        let store = try makeStore(kind)
         #expect(try await store.record(callback(.processing, updated: 1)).task.state == .waiting)
         let succeeded = try await store.record(callback(.succeeded, updated: 2))
         #expect(succeeded.outcome == .applied)
@@ -34,7 +42,9 @@ import Testing
         #expect(stored == succeeded.task, "what is read back is what was written")
     }
 
-    @Test func anOlderCallbackChangesNothingButIsKept() async throws {
+    @Test(arguments: StoreKind.allCases)
+    func anOlderCallbackChangesNothingButIsKept(kind: StoreKind) async throws {
+        let store = try makeStore(kind)
         _ = try await store.record(callback(.succeeded, updated: 10))
         let late = try await store.record(callback(.processing, updated: 5))
         #expect(late.outcome == .stale)
@@ -45,7 +55,9 @@ import Testing
         #expect(history.last?.headers == ["webhook-id": "m5"])
     }
 
-    @Test func aRepeatedSuccessMakesNoSecondJobButNewResultsDo() async throws {
+    @Test(arguments: StoreKind.allCases)
+    func aRepeatedSuccessMakesNoSecondJobButNewResultsDo(kind: StoreKind) async throws {
+        let store = try makeStore(kind)
         _ = try await store.record(callback(.succeeded, updated: 10))
         let job = try #require(try await store.claim(owner: "w1", lease: .seconds(30), now: start))
         #expect(try await store.complete(job, folder: "2025/11/21/t1", verdict: .ok, now: start))
@@ -58,7 +70,9 @@ import Testing
         #expect(other.task.callbackID != job.callbackID)
     }
 
-    @Test func aFailedTaskKeepsTheGeneratorsMessageAndALateFailureUndoesNothing() async throws {
+    @Test(arguments: StoreKind.allCases)
+    func aFailedTaskKeepsTheGeneratorsMessageAndALateFailureUndoesNothing(kind: StoreKind) async throws {
+        let store = try makeStore(kind)
         let failed = try await store.record(callback(.failed, updated: 3, task: "t2", message: "content policy"))
         #expect(failed.task.state == .failed)
         #expect(failed.task.lastError == "content policy")
@@ -68,7 +82,9 @@ import Testing
         #expect(late.task.status == .failed)
     }
 
-    @Test func oneWorkerHoldsAJobUntilItsLeaseRunsOut() async throws {
+    @Test(arguments: StoreKind.allCases)
+    func oneWorkerHoldsAJobUntilItsLeaseRunsOut(kind: StoreKind) async throws {
+        let store = try makeStore(kind)
         _ = try await store.record(callback(.succeeded, updated: 1))
         let job = try #require(try await store.claim(owner: "w1", lease: .seconds(30), now: start))
         #expect(job.attempt == 1)
@@ -88,7 +104,9 @@ import Testing
         #expect(task.state == .archived && task.folder == "2025/11/21/t1" && task.verdict == .warning && task.leaseOwner == nil)
     }
 
-    @Test func failedAttemptsWaitThenFailForGoodAndCanBeRetriedByHand() async throws {
+    @Test(arguments: StoreKind.allCases)
+    func failedAttemptsWaitThenFailForGoodAndCanBeRetriedByHand(kind: StoreKind) async throws {
+        let store = try makeStore(kind)
         _ = try await store.record(callback(.succeeded, updated: 1))
         let first = try #require(try await store.claim(owner: "w", lease: .seconds(30), now: start))
         #expect(try await store.fail(first, error: "disk full", retryAt: start + 60, now: start))
@@ -105,7 +123,9 @@ import Testing
         #expect(try await store.retry("unknown", now: start) == nil)
     }
 
-    @Test func aReleasedJobIsQueuedAgainWithoutCountingTheAttempt() async throws {
+    @Test(arguments: StoreKind.allCases)
+    func aReleasedJobIsQueuedAgainWithoutCountingTheAttempt(kind: StoreKind) async throws {
+        let store = try makeStore(kind)
         _ = try await store.record(callback(.succeeded, updated: 1))
         let job = try #require(try await store.claim(owner: "w", lease: .seconds(30), now: start))
         #expect(try await store.release(job, now: start + 1))
@@ -115,7 +135,9 @@ import Testing
     }
 
     /// Everything committed is there for the next process that opens the file.
-    @Test func aSecondStoreOnTheSameFileSeesEverything() async throws {
+    @Test func aSecondSQLiteStoreOnTheSameFileSeesEverything() async throws {
+        let path = try makeTemporaryFolder("store").appendingPathComponent("darkroom.sqlite").path
+        let store = try SQLiteTaskStore(path: path)
         _ = try await store.record(callback(.succeeded, updated: 1))
         _ = try await store.record(callback(.processing, updated: 1, task: "t2"))
         let reopened = try SQLiteTaskStore(path: path)

@@ -1,0 +1,157 @@
+import DarkroomCore
+import Foundation
+import Synchronization
+
+/// The task store in memory: the same rules as `SQLiteTaskStore` (both apply `CallbackPolicy`
+/// and the same lease conditions), nothing durable. For tests of what sits on a store, and the
+/// reference the SQLite store (and a later PostgreSQL one) is checked against.
+public final class MemoryTaskStore: TaskStore {
+    private struct State {
+        var tasks: [String: TaskRecord] = [:]
+        var callbacks: [StoredCallback] = []
+    }
+
+    private let state = Mutex(State())
+
+    public init() {}
+
+    public func record(_ callback: ReceivedCallback) async throws(StoreError) -> (task: TaskRecord, outcome: CallbackPolicy.Outcome) {
+        state.withLock { state in
+            let event = callback.event
+            let id = Int64(state.callbacks.count + 1)
+            let (task, outcome) = CallbackPolicy.apply(event, tags: callback.tags, callbackID: id, to: state.tasks[event.taskID], now: callback.receivedAt)
+            state.callbacks.append(StoredCallback(
+                id: id, taskID: event.taskID, receivedAt: callback.receivedAt, status: event.status,
+                statusSpelling: event.statusSpelling, updatedAt: event.updatedAt, outcome: outcome,
+                headers: callback.headers, body: callback.body))
+            if outcome == .applied { state.tasks[event.taskID] = task }
+            return (task, outcome)
+        }
+    }
+
+    public func task(_ id: String) async throws(StoreError) -> TaskRecord? {
+        state.withLock { $0.tasks[id] }
+    }
+
+    public func history(_ id: String) async throws(StoreError) -> [StoredCallback] {
+        state.withLock { $0.callbacks.filter { $0.taskID == id } }
+    }
+
+    public func callback(_ id: Int64) async throws(StoreError) -> StoredCallback? {
+        state.withLock { state in state.callbacks.indices.contains(Int(id) - 1) ? state.callbacks[Int(id) - 1] : nil }
+    }
+
+    public func tasks(state wanted: TaskState?, limit: Int) async throws(StoreError) -> [TaskRecord] {
+        state.withLock { state in
+            Array(state.tasks.values.filter { wanted == nil || $0.state == wanted }.sorted { $0.changedAt > $1.changedAt }.prefix(limit))
+        }
+    }
+
+    public func claim(owner: String, lease: Duration, now: Date) async throws(StoreError) -> Job? {
+        state.withLock { state in
+            let due = state.tasks.values.filter { $0.state == .queued && ($0.nextAttemptAt ?? now) <= now }
+            guard var task = due.min(by: { ($0.nextAttemptAt ?? now) < ($1.nextAttemptAt ?? now) }), let callbackID = task.callbackID else {
+                return nil
+            }
+            task.state = .downloading
+            task.leaseOwner = owner
+            task.leaseExpiresAt = now + lease.timeInterval
+            task.attempts += 1
+            task.changedAt = now
+            state.tasks[task.id] = task
+            return Job(taskID: task.id, callbackID: callbackID, owner: owner, attempt: task.attempts)
+        }
+    }
+
+    public func startProcessing(_ job: Job, lease: Duration, now: Date) async throws(StoreError) -> Bool {
+        leased(job) { task in
+            task.state = .processing
+            task.leaseExpiresAt = now + lease.timeInterval
+            task.changedAt = now
+        }
+    }
+
+    public func renew(_ job: Job, lease: Duration, now: Date) async throws(StoreError) -> Bool {
+        leased(job) { $0.leaseExpiresAt = now + lease.timeInterval }
+    }
+
+    public func complete(_ job: Job, folder: String, verdict: Verdict, now: Date) async throws(StoreError) -> Bool {
+        leased(job) { task in
+            task.state = .archived
+            task.folder = folder
+            task.verdict = verdict
+            task.lastError = nil
+            task.nextAttemptAt = nil
+            Self.dropLease(&task, now: now)
+        }
+    }
+
+    public func fail(_ job: Job, error: String, retryAt: Date?, now: Date) async throws(StoreError) -> Bool {
+        leased(job) { task in
+            task.state = retryAt == nil ? .failed : .queued
+            task.lastError = error
+            task.nextAttemptAt = retryAt
+            Self.dropLease(&task, now: now)
+        }
+    }
+
+    public func release(_ job: Job, now: Date) async throws(StoreError) -> Bool {
+        leased(job) { task in
+            task.state = .queued
+            task.attempts -= 1
+            task.nextAttemptAt = now
+            Self.dropLease(&task, now: now)
+        }
+    }
+
+    public func reclaimExpired(now: Date) async throws(StoreError) -> Int {
+        state.withLock { state in
+            var reclaimed = 0
+            for (id, var task) in state.tasks
+            where [.downloading, .processing].contains(task.state) && (task.leaseExpiresAt ?? now) < now {
+                task.state = .queued
+                task.nextAttemptAt = now
+                Self.dropLease(&task, now: now)
+                state.tasks[id] = task
+                reclaimed += 1
+            }
+            return reclaimed
+        }
+    }
+
+    public func retry(_ id: String, now: Date) async throws(StoreError) -> (task: TaskRecord, retried: Bool)? {
+        state.withLock { state in
+            guard var task = state.tasks[id] else { return nil }
+            guard task.state == .failed, task.callbackID != nil else { return (task, false) }
+            task.state = .queued
+            task.attempts = 0
+            task.nextAttemptAt = now
+            task.lastError = nil
+            task.changedAt = now
+            state.tasks[id] = task
+            return (task, true)
+        }
+    }
+
+    public func countByState() async throws(StoreError) -> [TaskState: Int] {
+        state.withLock { state in state.tasks.values.reduce(into: [:]) { $0[$1.state, default: 0] += 1 } }
+    }
+
+    public func checkWritable() async throws(StoreError) {}
+
+    /// Applies `change` when `job` still holds its task's lease.
+    private func leased(_ job: Job, _ change: (inout TaskRecord) -> Void) -> Bool {
+        state.withLock { state in
+            guard var task = state.tasks[job.taskID], task.leaseOwner == job.owner, task.callbackID == job.callbackID else { return false }
+            change(&task)
+            state.tasks[job.taskID] = task
+            return true
+        }
+    }
+
+    private static func dropLease(_ task: inout TaskRecord, now: Date) {
+        task.leaseOwner = nil
+        task.leaseExpiresAt = nil
+        task.changedAt = now
+    }
+}
