@@ -11,8 +11,4 @@ enum JSONResponse {
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
     }
 
-    /// `{"error": {"message": …}}`, as Hummingbird words its own errors.
-    static func error(_ status: HTTPResponse.Status, _ message: String) -> HTTPError {
-        HTTPError(status, message: message)
-    }
 }

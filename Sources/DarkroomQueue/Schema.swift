@@ -1,0 +1,50 @@
+import GRDB
+
+/// The task store's tables, created and upgraded by GRDB's migrator: `tasks` (one row per task,
+/// its archive job included) and `callbacks` (every callback received, raw body and outcome).
+enum Schema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE tasks (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    state TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    message TEXT NOT NULL,
+                    shape TEXT NOT NULL,
+                    external_id TEXT,
+                    created_at INTEGER,
+                    updated_at INTEGER,
+                    tags TEXT NOT NULL,
+                    result_key TEXT,
+                    callback_id INTEGER,
+                    last_error TEXT,
+                    attempts INTEGER NOT NULL,
+                    next_attempt_at INTEGER,
+                    lease_owner TEXT,
+                    lease_expires_at INTEGER,
+                    folder TEXT,
+                    verdict TEXT,
+                    first_seen_at INTEGER NOT NULL,
+                    changed_at INTEGER NOT NULL
+                );
+                CREATE INDEX tasks_due ON tasks(state, next_attempt_at);
+                CREATE INDEX tasks_changed ON tasks(changed_at);
+                CREATE TABLE callbacks (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    task_id TEXT NOT NULL,
+                    received_at INTEGER NOT NULL,
+                    status TEXT NOT NULL,
+                    status_spelling TEXT NOT NULL,
+                    updated_at INTEGER,
+                    outcome TEXT NOT NULL,
+                    headers TEXT NOT NULL,
+                    body BLOB NOT NULL
+                );
+                CREATE INDEX callbacks_task ON callbacks(task_id, id);
+                """)
+        }
+        return migrator
+    }
+}
