@@ -122,7 +122,7 @@ public struct ArchiveVerifier: Sendable {
     }
 
     /// A relative path without `..`, empty or absolute parts, as every path Darkroom writes is.
-    static func staysInside(_ path: String) -> Bool {
+    public static func staysInside(_ path: String) -> Bool {
         let parts = path.split(separator: "/", omittingEmptySubsequences: false)
         return !parts.isEmpty && parts.allSatisfy { !$0.isEmpty && $0 != "." && $0 != ".." }
     }

@@ -41,9 +41,17 @@ public final class MemoryTaskStore: TaskStore {
         state.withLock { state in state.callbacks.indices.contains(Int(id) - 1) ? state.callbacks[Int(id) - 1] : nil }
     }
 
-    public func tasks(state wanted: TaskState?, limit: Int) async throws(StoreError) -> [TaskRecord] {
+    public func tasks(_ query: TaskQuery) async throws(StoreError) -> TaskPage {
         state.withLock { state in
-            Array(state.tasks.values.filter { wanted == nil || $0.state == wanted }.sorted { $0.changedAt > $1.changedAt }.prefix(limit))
+            let ordered = state.tasks.values.filter(query.matches).sorted {
+                ($0.firstSeenAt, $0.id) > ($1.firstSeenAt, $1.id)
+            }
+            let after = ordered.filter { task in
+                guard let cursor = query.cursor else { return true }
+                let seen = Int64((task.firstSeenAt.timeIntervalSince1970 * 1000).rounded())
+                return seen < cursor.firstSeenAt || (seen == cursor.firstSeenAt && task.id < cursor.id)
+            }
+            return TaskPage(tasks: Array(after.prefix(query.limit)), limit: query.limit)
         }
     }
 

@@ -88,12 +88,39 @@ public final class SQLiteTaskStore: TaskStore {
         try await read("read callback \(id)") { db in try StoredCallback.fetchOne(db, key: id) }
     }
 
-    public func tasks(state: TaskState?, limit: Int) async throws(StoreError) -> [TaskRecord] {
-        try await read("list tasks") { db in
-            var request = TaskRecord.order(Column("changed_at").desc).limit(limit)
-            if let state { request = request.filter(Column("state") == state.rawValue) }
-            return try request.fetchAll(db)
+    public func tasks(_ query: TaskQuery) async throws(StoreError) -> TaskPage {
+        var conditions: [String] = []
+        var arguments: StatementArguments = []
+        if let state = query.state {
+            conditions.append("state = ?")
+            arguments += [state.rawValue]
         }
+        if let verdict = query.verdict {
+            conditions.append("verdict = ?")
+            arguments += [verdict.rawValue]
+        }
+        if let tag = query.tag {
+            // The key is bound as a value inside a quoted JSON path, never spliced into the SQL.
+            conditions.append("json_extract(tags, '$.\"' || replace(?, '\"', '') || '\"') = ?")
+            arguments += [tag.key, tag.value]
+        }
+        if let after = query.createdAfter {
+            conditions.append("created_at > ?")
+            arguments += [Self.milliseconds(after)]
+        }
+        if let before = query.createdBefore {
+            conditions.append("created_at < ?")
+            arguments += [Self.milliseconds(before)]
+        }
+        if let cursor = query.cursor {
+            conditions.append("(first_seen_at < ? OR (first_seen_at = ? AND id < ?))")
+            arguments += [cursor.firstSeenAt, cursor.firstSeenAt, cursor.id]
+        }
+        let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        let sql = "SELECT * FROM tasks \(filter) ORDER BY first_seen_at DESC, id DESC LIMIT ?"
+        let bound = arguments + [query.limit]
+        let tasks = try await read("list tasks") { db in try TaskRecord.fetchAll(db, sql: sql, arguments: bound) }
+        return TaskPage(tasks: tasks, limit: query.limit)
     }
 
     public func claim(owner: String, lease: Duration, now: Date) async throws(StoreError) -> Job? {

@@ -45,6 +45,9 @@ enum Schema {
                 CREATE INDEX callbacks_task ON callbacks(task_id, id);
                 """)
         }
+        migrator.registerMigration("v2: the task list's order") { db in
+            try db.execute(sql: "CREATE INDEX tasks_listing ON tasks(first_seen_at DESC, id DESC)")
+        }
         return migrator
     }
 }

@@ -10,8 +10,8 @@ public protocol TaskStore: Sendable {
     /// The task's callbacks, oldest first.
     func history(_ id: String) async throws(StoreError) -> [StoredCallback]
     func callback(_ id: Int64) async throws(StoreError) -> StoredCallback?
-    /// Tasks, newest change first, optionally in one state.
-    func tasks(state: TaskState?, limit: Int) async throws(StoreError) -> [TaskRecord]
+    /// A page of tasks, newest first, filtered by `query`.
+    func tasks(_ query: TaskQuery) async throws(StoreError) -> TaskPage
 
     /// Takes the queued job that has waited longest and is due, for a download worker:
     /// the task becomes `downloading`, leased to `owner` until `now + lease`.

@@ -58,6 +58,7 @@ func buildRouter(
     CallbackController(store: store, callers: callers, bodyLimit: settings.bodyLimit, doorbell: doorbell, metrics: metrics, logger: logger)
         .addRoutes(to: router)
     TaskController(store: store, layout: layout, doorbell: doorbell).addRoutes(to: router)
+    FileController(store: store, layout: layout).addRoutes(to: router)
     HealthController(store: store, layout: layout, metrics: metrics).addRoutes(to: router)
     return router
 }

@@ -48,6 +48,12 @@ struct TaskSummary: Encodable {
 
 struct TaskList: Encodable {
     var tasks: [TaskSummary]
+    var nextCursor: String?
+
+    enum CodingKeys: String, CodingKey {
+        case tasks
+        case nextCursor = "next_cursor"
+    }
 }
 
 /// `GET /v1/tasks/{id}`: the task, every callback received for it, and its index file once

@@ -141,7 +141,39 @@ enum StoreKind: String, CaseIterable, Sendable {
         _ = try await store.record(callback(.succeeded, updated: 1))
         _ = try await store.record(callback(.processing, updated: 1, task: "t2"))
         let reopened = try SQLiteTaskStore(path: path)
-        #expect(try await reopened.tasks(state: nil, limit: 10).map(\.id).sorted() == ["t1", "t2"])
+        #expect(try await reopened.tasks(TaskQuery(limit: 10)).tasks.map(\.id).sorted() == ["t1", "t2"])
         #expect(try await reopened.history("t1").count == 1)
+    }
+
+    /// Filters, and pages that stay the same while new tasks arrive.
+    @Test(arguments: StoreKind.allCases)
+    func tasksAreListedNewestFirstByCursor(kind: StoreKind) async throws {
+        let store = try makeStore(kind)
+        for n in 0..<7 {
+            var received = callback(n % 2 == 0 ? .succeeded : .processing, updated: n, task: "p\(n)")
+            received.receivedAt = start + Double(n)
+            received.tags = n < 3 ? ["project": "summer"] : ["project": "winter"]
+            received.event.createdAt = start + Double(n * 60)
+            _ = try await store.record(received)
+        }
+        let first = try await store.tasks(TaskQuery(limit: 3))
+        #expect(first.tasks.map(\.id) == ["p6", "p5", "p4"])
+        let cursor = try #require(first.nextCursor)
+        #expect(TaskCursor(text: cursor.text) == cursor)
+        var late = callback(.processing, updated: 99, task: "p7")
+        late.receivedAt = start + 100
+        late.tags = ["project": "autumn"]
+        _ = try await store.record(late)
+        let second = try await store.tasks(TaskQuery(limit: 3, cursor: cursor))
+        #expect(second.tasks.map(\.id) == ["p3", "p2", "p1"], "a task that arrived meanwhile does not shift the pages")
+        let last = try await store.tasks(TaskQuery(limit: 3, cursor: second.nextCursor))
+        #expect(last.tasks.map(\.id) == ["p0"])
+        #expect(last.nextCursor == nil)
+
+        #expect(try await store.tasks(TaskQuery(state: .queued)).tasks.map(\.id) == ["p6", "p4", "p2", "p0"])
+        #expect(try await store.tasks(TaskQuery(tag: ("project", "summer"))).tasks.map(\.id) == ["p2", "p1", "p0"])
+        let window = TaskQuery(createdAfter: start + 60, createdBefore: start + 240)
+        #expect(try await store.tasks(window).tasks.map(\.id) == ["p3", "p2"])
+        #expect(try await store.tasks(TaskQuery(verdict: .ok)).tasks.isEmpty)
     }
 }

@@ -116,6 +116,22 @@ import Testing
             let queued = try await client.execute(uri: "/v1/tasks?state=queued", method: .get)
             #expect(((queued.json?["tasks"] as? [[String: Any]])?.map { $0["id"] as? String }) == ["913827032734642185"])
             #expect(try await client.execute(uri: "/v1/tasks?state=lost", method: .get).status == .badRequest)
+            // Both posted within a millisecond or two: which is first is not the point, that the pages
+            // hold each task once is.
+            let firstPage = try await client.execute(uri: "/v1/tasks?limit=1", method: .get)
+            let cursor = try #require(firstPage.json?["next_cursor"] as? String)
+            let secondPage = try await client.execute(uri: "/v1/tasks?limit=1&cursor=\(cursor)", method: .get)
+            let paged = [firstPage, secondPage].compactMap { ($0.json?["tasks"] as? [[String: Any]])?.first?["id"] as? String }
+            #expect(Set(paged) == ["913827032734642185", "CjhHZ2u1sQAAAAAAXz1aRw"])
+            let lastPage = try await client.execute(uri: "/v1/tasks?limit=1&cursor=\(try #require(secondPage.json?["next_cursor"] as? String))", method: .get)
+            #expect((lastPage.json?["tasks"] as? [Any])?.isEmpty == true)
+            #expect(lastPage.json?["next_cursor"] == nil)
+            for bad in ["verdict=great", "tag=nocolon", "created_after=yesterday", "limit=0", "cursor=%25%25"] {
+                let response = try await client.execute(uri: "/v1/tasks?\(bad)", method: .get)
+                #expect(response.status == .badRequest, "\(bad)")
+            }
+            let window = try await client.execute(uri: "/v1/tasks?created_after=2025-11-21T07:00:00Z&created_before=2025-11-21T08:00:00Z", method: .get)
+            #expect(((window.json?["tasks"] as? [[String: Any]])?.map { $0["id"] as? String }) == ["913827032734642185"])
             let conflict = try await client.execute(uri: "/v1/tasks/913827032734642185/retry", method: .post)
             #expect(conflict.status == .conflict)
             #expect(try await client.execute(uri: "/v1/tasks/unknown/retry", method: .post).status == .notFound)

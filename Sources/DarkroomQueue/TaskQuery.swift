@@ -1,0 +1,88 @@
+import DarkroomCore
+import Foundation
+
+/// Which tasks to list, and from where: newest first (by when Darkroom first saw them, which
+/// never changes), so that a cursor taken from one page still leads to the same next page while
+/// new tasks arrive.
+public struct TaskQuery: Sendable, Equatable {
+    public var state: TaskState?
+    public var verdict: Verdict?
+    /// `(key, value)`: tasks whose tags hold exactly this pair.
+    public var tag: (key: String, value: String)?
+    /// On the generator's creation time; tasks without one are left out when either is set.
+    public var createdAfter: Date?
+    public var createdBefore: Date?
+    public var limit: Int
+    /// Continue after this task (the `nextCursor` of the page before).
+    public var cursor: TaskCursor?
+
+    public init(state: TaskState? = nil, verdict: Verdict? = nil, tag: (key: String, value: String)? = nil,
+                createdAfter: Date? = nil, createdBefore: Date? = nil, limit: Int = 100, cursor: TaskCursor? = nil) {
+        self.state = state
+        self.verdict = verdict
+        self.tag = tag
+        self.createdAfter = createdAfter
+        self.createdBefore = createdBefore
+        self.limit = limit
+        self.cursor = cursor
+    }
+
+    public static func == (lhs: TaskQuery, rhs: TaskQuery) -> Bool {
+        lhs.state == rhs.state && lhs.verdict == rhs.verdict && lhs.tag?.key == rhs.tag?.key && lhs.tag?.value == rhs.tag?.value
+            && lhs.createdAfter == rhs.createdAfter && lhs.createdBefore == rhs.createdBefore && lhs.limit == rhs.limit
+            && lhs.cursor == rhs.cursor
+    }
+
+    /// Whether `task` passes the filters (the cursor and limit aside).
+    func matches(_ task: TaskRecord) -> Bool {
+        if let state, task.state != state { return false }
+        if let verdict, task.verdict != verdict { return false }
+        if let tag, task.tags[tag.key] != tag.value { return false }
+        if createdAfter != nil || createdBefore != nil {
+            guard let created = task.createdAt else { return false }
+            if let createdAfter, created <= createdAfter { return false }
+            if let createdBefore, created >= createdBefore { return false }
+        }
+        return true
+    }
+}
+
+/// A place in the task list: the last task of a page. Opaque to clients (`text`).
+public struct TaskCursor: Sendable, Equatable {
+    public var firstSeenAt: Int64
+    public var id: String
+
+    public init(firstSeenAt: Int64, id: String) {
+        self.firstSeenAt = firstSeenAt
+        self.id = id
+    }
+
+    init(after task: TaskRecord) {
+        self.init(firstSeenAt: Int64((task.firstSeenAt.timeIntervalSince1970 * 1000).rounded()), id: task.id)
+    }
+
+    /// URL-safe Base64 of `<milliseconds>:<task id>`.
+    public var text: String {
+        Data("\(firstSeenAt):\(id)".utf8).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+
+    public init?(text: String) {
+        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
+        guard let data = Data(base64Encoded: base64), let decoded = String(data: data, encoding: .utf8),
+              let colon = decoded.firstIndex(of: ":"), let milliseconds = Int64(decoded[..<colon]) else { return nil }
+        self.init(firstSeenAt: milliseconds, id: String(decoded[decoded.index(after: colon)...]))
+    }
+}
+
+/// One page of tasks, and the cursor of the next page when there may be one.
+public struct TaskPage: Sendable {
+    public var tasks: [TaskRecord]
+    public var nextCursor: TaskCursor?
+
+    public init(tasks: [TaskRecord], limit: Int) {
+        self.tasks = tasks
+        nextCursor = tasks.count == limit ? tasks.last.map(TaskCursor.init(after:)) : nil
+    }
+}
