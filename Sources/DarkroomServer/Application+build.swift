@@ -51,9 +51,10 @@ public func buildApplication(
 /// The routes of DESIGN.md's HTTP API.
 func buildRouter(
     store: any TaskStore, layout: ArchiveLayout, settings: ServerSettings, doorbell: Doorbell, metrics: ServiceMetrics, logger: Logger
-) -> Router<BasicRequestContext> {
-    let router = Router()
+) -> Router<DarkroomRequestContext> {
+    let router = Router(context: DarkroomRequestContext.self)
     router.add(middleware: LogRequestsMiddleware(.debug))
+    router.add(middleware: AdminAccess(tokens: settings.adminTokens))
     let callers = CallerCheck(secrets: settings.webhookSecrets, tokens: settings.tokens)
     CallbackController(store: store, callers: callers, bodyLimit: settings.bodyLimit, doorbell: doorbell, metrics: metrics, logger: logger)
         .addRoutes(to: router)

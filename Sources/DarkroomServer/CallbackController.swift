@@ -30,7 +30,7 @@ struct CallbackController: Sendable {
     /// Request headers kept with the callback, for the task's history.
     static let keptHeaders: Set<String> = ["webhook-id", "webhook-timestamp", "user-agent", "content-type", "x-forwarded-for"]
 
-    func addRoutes(to router: Router<BasicRequestContext>) {
+    func addRoutes(to router: Router<DarkroomRequestContext>) {
         router.post("/v1/callbacks/kling") { request, _ in try await receive(request) }
     }
 

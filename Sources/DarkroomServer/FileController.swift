@@ -21,12 +21,12 @@ struct FileController: Sendable {
         self.layout = layout
     }
 
-    func addRoutes(to router: Router<BasicRequestContext>) {
+    func addRoutes(to router: Router<DarkroomRequestContext>) {
         router.get("/v1/tasks/:id/files/**") { request, context in try await serve(request, context: context, head: false) }
         router.head("/v1/tasks/:id/files/**") { request, context in try await serve(request, context: context, head: true) }
     }
 
-    func serve(_ request: Request, context: BasicRequestContext, head: Bool) async throws -> Response {
+    func serve(_ request: Request, context: DarkroomRequestContext, head: Bool) async throws -> Response {
         let id = try context.parameters.require("id")
         let path = context.parameters.getCatchAll().map { String($0).removingPercentEncoding ?? "" }.joined(separator: "/")
         let task: TaskRecord?

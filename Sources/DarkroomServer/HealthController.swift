@@ -12,7 +12,7 @@ struct HealthController: Sendable {
     let layout: ArchiveLayout
     let metrics: ServiceMetrics
 
-    func addRoutes(to router: Router<BasicRequestContext>) {
+    func addRoutes(to router: Router<DarkroomRequestContext>) {
         router.get("/healthz") { _, _ in try JSONResponse.make(["status": "ok"]) }
         router.get("/readyz") { _, _ in try await ready() }
         router.get("/metrics") { _, _ in try await scrape() }

@@ -11,6 +11,8 @@ public struct ServerSettings: Sendable {
     public var tokens: [String]
     /// Standard Webhooks secrets (`whsec_…`); two during a rotation.
     public var webhookSecrets: [WebhookSignature.Secret]
+    /// Tokens that may read the API (`Authorization: Bearer`); none: only loopback peers may.
+    public var adminTokens: [String]
     /// Run without any authentication even when listening beyond loopback.
     public var insecureNoAuth: Bool
     /// Let downloads reach loopback and private addresses (local use and tests).
@@ -38,6 +40,7 @@ public struct ServerSettings: Sendable {
         port = 8080
         tokens = []
         webhookSecrets = []
+        adminTokens = []
         insecureNoAuth = false
         allowPrivate = false
         bodyLimit = 1 << 20

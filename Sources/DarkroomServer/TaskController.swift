@@ -10,7 +10,7 @@ struct TaskController: Sendable {
     let layout: ArchiveLayout
     let doorbell: Doorbell
 
-    func addRoutes(to router: Router<BasicRequestContext>) {
+    func addRoutes(to router: Router<DarkroomRequestContext>) {
         router.get("/v1/tasks") { request, _ in try await list(request) }
         router.get("/v1/tasks/:id") { _, context in try await show(try context.parameters.require("id")) }
         router.post("/v1/tasks/:id/retry") { _, context in try await retry(try context.parameters.require("id")) }

@@ -33,6 +33,9 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: "The running server's token, if it takes tokens rather than signatures.")
     var token: String?
 
+    @Option(help: "The running server's admin token, to follow the task through its API.")
+    var adminToken: String?
+
     @OptionGroup var dataOptions: DataOptions
 
     func run() async throws {
@@ -128,8 +131,10 @@ struct DemoCommand: AsyncParsableCommand {
         let taskURL = base.appendingPathComponent("v1/tasks/\(taskID)")
         var shown = ""
         let deadline = ContinuousClock.now + .seconds(300)
+        var poll = URLRequest(url: taskURL)
+        if let adminToken { poll.setValue("Bearer \(adminToken)", forHTTPHeaderField: "Authorization") }
         while ContinuousClock.now < deadline {
-            let (data, _) = try await URLSession.shared.data(from: taskURL)
+            let (data, _) = try await URLSession.shared.data(for: poll)
             let task = try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
             let state = task["state"] as? String ?? "?"
             if state != shown {

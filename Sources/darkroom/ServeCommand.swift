@@ -25,7 +25,7 @@ struct ServeCommand: AsyncParsableCommand {
     )
 
     static let settingNames = [
-        "data", "host", "port", "token", "webhook-secret", "allow-private", "insecure-no-auth", "download-workers",
+        "data", "host", "port", "token", "webhook-secret", "admin-token", "allow-private", "insecure-no-auth", "download-workers",
         "media-workers", "body-limit", "max-attempts", "retry-base-seconds", "lease-seconds", "shutdown-grace", "log-level",
     ]
 
@@ -43,6 +43,9 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(help: "A Standard Webhooks secret (whsec_…) that signs callbacks. Repeat it during a rotation.")
     var webhookSecret: [String] = []
+
+    @Option(help: "A token that may read the API (Authorization: Bearer). Repeatable. None: only this machine may.")
+    var adminToken: [String] = []
 
     @Flag(help: "Let downloads reach loopback, private and link-local addresses (local use).")
     var allowPrivate = false
@@ -102,6 +105,7 @@ struct ServeCommand: AsyncParsableCommand {
             }
             return secret
         }
+        settings.adminTokens = try layers.list(adminToken, "admin-token")
         settings.allowPrivate = try layers.bool(allowPrivate, "allow-private")
         settings.insecureNoAuth = try layers.bool(insecureNoAuth, "insecure-no-auth")
         settings.downloadWorkers = try layers.int(downloadWorkers, "download-workers", default: settings.downloadWorkers, minimum: 0)

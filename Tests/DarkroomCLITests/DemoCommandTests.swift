@@ -21,12 +21,12 @@ import Testing
 
     @Test func theDemoPostsToARunningServerWithItsToken() async throws {
         let data = try makeTemporaryFolder("demo-server").appendingPathComponent("data")
-        let server = try await ServerProcess(data: data, arguments: ["--allow-private", "--token", "d3mo"])
+        let server = try await ServerProcess(data: data, arguments: ["--allow-private", "--token", "d3mo", "--admin-token", "adm"])
         let url = "http://127.0.0.1:\(server.port)"
         let refused = try await runDarkroom(["demo", "--server", url])
         #expect(refused.status == 1)
         #expect(refused.stderr.contains("the server answered 401"), "\(refused.stderr)")
-        let result = try await runDarkroom(["demo", "--server", url, "--token", "d3mo"])
+        let result = try await runDarkroom(["demo", "--server", url, "--token", "d3mo", "--admin-token", "adm"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("task JSON:   \(url)/v1/tasks/demo-"), "\(result.stdout)")
         await server.stop()
