@@ -14,8 +14,9 @@ packages=(
 )
 case "${1:-}" in
   # ffmpeg/ffprobe are the independent oracle the tests compare against and make fixtures with;
-  # Python runs jsonschema (index files against docs/index.schema.json) and standardwebhooks
-  # (signatures made by another implementation), installed from PyPI into .build-python.
+  # Python runs jsonschema (index files against docs/index.schema.json), standardwebhooks
+  # (signatures made by another implementation) and openapi-spec-validator (the API document),
+  # installed from PyPI into .build-python.
   --tests) packages+=(ffmpeg python3 python3-venv) ;;
   --demo) packages+=(ffmpeg python3) ;;
 esac
@@ -40,9 +41,10 @@ fi
 
 if [[ "${1:-}" == "--tests" ]]; then
   venv="$(cd "$(dirname "$0")/.." && pwd)/.build-python"
-  if ! "$venv/bin/python3" -c 'import jsonschema, standardwebhooks' 2>/dev/null; then
-    echo "setup: installing jsonschema and standardwebhooks into $venv" >&2
+  if ! "$venv/bin/python3" -c 'import jsonschema, standardwebhooks, openapi_spec_validator, yaml' 2>/dev/null; then
+    echo "setup: installing jsonschema, standardwebhooks, openapi-spec-validator and pyyaml into $venv" >&2
     python3 -m venv "$venv"
-    "$venv/bin/pip" install -q --disable-pip-version-check 'jsonschema>=4.10,<5' 'standardwebhooks>=1.1,<2'
+    "$venv/bin/pip" install -q --disable-pip-version-check 'jsonschema>=4.10,<5' 'standardwebhooks>=1.1,<2' \
+      'openapi-spec-validator>=0.7,<1' 'pyyaml>=6,<7'
   fi
 fi

@@ -61,5 +61,6 @@ func buildRouter(
     TaskController(store: store, layout: layout, doorbell: doorbell).addRoutes(to: router)
     FileController(store: store, layout: layout).addRoutes(to: router)
     HealthController(store: store, layout: layout, metrics: metrics).addRoutes(to: router)
+    OpenAPIDocument.addRoute(to: router)
     return router
 }

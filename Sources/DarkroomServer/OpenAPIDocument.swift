@@ -1,0 +1,227 @@
+import Hummingbird
+
+/// The OpenAPI 3.1 document of the whole HTTP API, served at `GET /openapi.yaml`. It lives in
+/// the binary, so a server deployed as one file still describes itself; `OpenAPITests` validate
+/// it with `openapi-spec-validator` and check real responses against its schemas.
+enum OpenAPIDocument {
+    static func addRoute(to router: Router<DarkroomRequestContext>) {
+        router.get("/openapi.yaml") { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],
+                     body: ResponseBody(byteBuffer: ByteBuffer(string: yaml)))
+        }
+    }
+
+    static let yaml = #"""
+openapi: 3.1.0
+info:
+  title: Darkroom
+  version: "1"
+  description: |
+    Catches the callbacks of AI video and image generators (Kling and its gateways), archives
+    every result before its URL expires, and serves the archive. Times are RFC 3339 UTC with
+    milliseconds. The index file of an archived task is described by docs/index.schema.json.
+paths:
+  /v1/callbacks/kling:
+    post:
+      summary: A generator's callback, stored before it is answered.
+      description: |
+        Either of Kling's shapes. Callers prove themselves with a Standard Webhooks signature
+        (webhook-id, webhook-timestamp, webhook-signature) or a shared token (?token= or
+        Authorization Bearer). Query parameters other than token become the task's tags.
+      parameters:
+        - {name: token, in: query, required: false, schema: {type: string}}
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {type: object}
+      responses:
+        "200":
+          description: Stored (or a harmless repeat).
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/CallbackAnswer"}
+        "400": {$ref: "#/components/responses/Error"}
+        "401": {$ref: "#/components/responses/Error"}
+        "413": {$ref: "#/components/responses/Error"}
+        "422": {$ref: "#/components/responses/Error"}
+        "503": {$ref: "#/components/responses/Error"}
+  /v1/tasks:
+    get:
+      summary: Tasks, newest first, filtered and paged.
+      parameters:
+        - {name: state, in: query, schema: {$ref: "#/components/schemas/TaskState"}}
+        - {name: verdict, in: query, schema: {$ref: "#/components/schemas/Verdict"}}
+        - {name: tag, in: query, description: "key:value", schema: {type: string}}
+        - {name: created_after, in: query, schema: {type: string, format: date-time}}
+        - {name: created_before, in: query, schema: {type: string, format: date-time}}
+        - {name: limit, in: query, schema: {type: integer, minimum: 1, maximum: 1000, default: 100}}
+        - {name: cursor, in: query, description: "next_cursor of the page before", schema: {type: string}}
+      responses:
+        "200":
+          description: One page.
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/TaskList"}
+        "400": {$ref: "#/components/responses/Error"}
+        "401": {$ref: "#/components/responses/Error"}
+        "403": {$ref: "#/components/responses/Error"}
+  /v1/tasks/{id}:
+    get:
+      summary: One task, its callback history, and its index file once archived.
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: string}}
+      responses:
+        "200":
+          description: The task.
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/TaskDocument"}
+        "404": {$ref: "#/components/responses/Error"}
+  /v1/tasks/{id}/retry:
+    post:
+      summary: Queue a failed task's archive job again.
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: string}}
+      responses:
+        "200":
+          description: Queued again.
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/TaskSummary"}
+        "404": {$ref: "#/components/responses/Error"}
+        "409": {$ref: "#/components/responses/Error"}
+  /v1/tasks/{id}/files/{path}:
+    get:
+      summary: An archived file, with Range and ETag.
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: string}}
+        - {name: path, in: path, required: true, description: "a path the task's index lists, or index.json", schema: {type: string}}
+        - {name: Range, in: header, schema: {type: string}}
+        - {name: If-None-Match, in: header, schema: {type: string}}
+      responses:
+        "200": {description: The whole file., content: {"*/*": {schema: {type: string, format: binary}}}}
+        "206": {description: The requested range., content: {"*/*": {schema: {type: string, format: binary}}}}
+        "304": {description: Unchanged (If-None-Match).}
+        "404": {$ref: "#/components/responses/Error"}
+        "416": {description: No byte of the file is in the range.}
+  /healthz:
+    get:
+      summary: The process answers.
+      responses:
+        "200":
+          description: Alive.
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Status"}
+  /readyz:
+    get:
+      summary: The database takes a write lock and the archive folder takes a file.
+      responses:
+        "200":
+          description: Ready.
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Status"}
+        "503":
+          description: Not ready, with the reasons.
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Status"}
+  /metrics:
+    get:
+      summary: Prometheus metrics.
+      responses:
+        "200": {description: Prometheus text format 0.0.4., content: {text/plain: {schema: {type: string}}}}
+  /openapi.yaml:
+    get:
+      summary: This document.
+      responses:
+        "200": {description: OpenAPI 3.1., content: {application/yaml: {schema: {type: string}}}}
+components:
+  responses:
+    Error:
+      description: What was wrong.
+      content:
+        application/json:
+          schema: {$ref: "#/components/schemas/Error"}
+  schemas:
+    Error:
+      type: object
+      required: [error]
+      properties:
+        error:
+          type: object
+          required: [message]
+          properties:
+            message: {type: string}
+    Status:
+      type: object
+      required: [status]
+      properties:
+        status: {enum: [ok, ready, unavailable]}
+        problems: {type: string}
+    TaskState: {enum: [waiting, queued, downloading, processing, archived, failed]}
+    TaskStatus: {enum: [submitted, processing, succeeded, failed]}
+    Verdict: {enum: [ok, warning, failed]}
+    Time: {type: string, pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{3}Z$"}
+    CallbackAnswer:
+      type: object
+      additionalProperties: false
+      required: [task_id, state, status, outcome]
+      properties:
+        task_id: {type: string}
+        state: {$ref: "#/components/schemas/TaskState"}
+        status: {$ref: "#/components/schemas/TaskStatus"}
+        outcome: {enum: [applied, stale, repeated], description: "repeated: the same results again; stale: older than the task's newest callback"}
+    TaskFields:
+      type: object
+      required: [id, state, status, message, attempts, changed_at, tags]
+      properties:
+        id: {type: string}
+        state: {$ref: "#/components/schemas/TaskState"}
+        status: {$ref: "#/components/schemas/TaskStatus"}
+        message: {type: string}
+        last_error: {type: string}
+        attempts: {type: integer, minimum: 0}
+        external_id: {type: string}
+        created_at: {$ref: "#/components/schemas/Time"}
+        updated_at: {$ref: "#/components/schemas/Time"}
+        changed_at: {$ref: "#/components/schemas/Time"}
+        tags: {type: object, additionalProperties: {type: string}}
+        folder: {type: string, description: "the task folder, relative to <data>/archive"}
+        verdict: {$ref: "#/components/schemas/Verdict"}
+    TaskSummary:
+      allOf:
+        - $ref: "#/components/schemas/TaskFields"
+      unevaluatedProperties: false
+    TaskList:
+      type: object
+      additionalProperties: false
+      required: [tasks]
+      properties:
+        tasks: {type: array, items: {$ref: "#/components/schemas/TaskSummary"}}
+        next_cursor: {type: string}
+    TaskDocument:
+      allOf:
+        - $ref: "#/components/schemas/TaskFields"
+      type: object
+      unevaluatedProperties: false
+      required: [history]
+      properties:
+        history:
+          type: array
+          items:
+            type: object
+            additionalProperties: false
+            required: [id, status, status_spelling, received_at, outcome]
+            properties:
+              id: {type: integer}
+              status: {$ref: "#/components/schemas/TaskStatus"}
+              status_spelling: {type: string}
+              updated_at: {$ref: "#/components/schemas/Time"}
+              received_at: {$ref: "#/components/schemas/Time"}
+              outcome: {enum: [applied, stale, repeated]}
+        index: {type: object, description: "the task's index.json (docs/index.schema.json)"}
+"""#
+}
