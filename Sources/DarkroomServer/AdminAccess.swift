@@ -3,9 +3,10 @@ import Foundation
 import Hummingbird
 import NIOCore
 
-/// Who may read the archive through the API (`/v1/tasks…`): with `--admin-token` set, requests
-/// that send one as `Authorization: Bearer`; without, only this machine (a loopback peer).
-/// Separate from the callback secret and tokens: a generator can post, not read.
+/// Who may read the archive, through the API (`/v1/tasks…`) or the gallery (`/`, `/tasks/…`):
+/// with `--admin-token` set, requests that send one as `Authorization: Bearer`; without, only this
+/// machine (a loopback peer). Separate from the callback secret and tokens: a generator can post,
+/// not read. The callback endpoint, health, metrics and the API document are not guarded here.
 struct AdminAccess: RouterMiddleware {
     typealias Context = DarkroomRequestContext
     private let digests: [SHA256.Digest]
@@ -15,7 +16,8 @@ struct AdminAccess: RouterMiddleware {
     }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard request.uri.path.hasPrefix("/v1/tasks") else { return try await next(request, context) }
+        let path = request.uri.path
+        guard path == "/" || path.hasPrefix("/v1/tasks") || path.hasPrefix("/tasks/") else { return try await next(request, context) }
         if digests.isEmpty {
             guard Self.isLoopback(context.remoteAddress) else {
                 throw HTTPError(.forbidden, message: "without --admin-token the API answers only this machine")

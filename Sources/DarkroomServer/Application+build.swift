@@ -62,5 +62,6 @@ func buildRouter(
     FileController(store: store, layout: layout).addRoutes(to: router)
     HealthController(store: store, layout: layout, metrics: metrics).addRoutes(to: router)
     OpenAPIDocument.addRoute(to: router)
+    GalleryController(store: store, layout: layout, doorbell: doorbell).addRoutes(to: router)
     return router
 }

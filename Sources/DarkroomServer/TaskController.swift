@@ -20,49 +20,9 @@ struct TaskController: Sendable {
     /// RFC 3339. Answers `{"tasks": [...], "next_cursor": "…"}`, newest first; `next_cursor` is
     /// absent on the last page.
     func list(_ request: Request) async throws -> Response {
-        let parameters = request.uri.queryParameters
-        var query = TaskQuery()
-        if let given = parameters.get("state") {
-            guard let state = TaskState(rawValue: given) else {
-                throw HTTPError(.badRequest, message: "state must be one of \(TaskState.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            query.state = state
-        }
-        if let given = parameters.get("verdict") {
-            guard let verdict = Verdict(rawValue: given) else {
-                throw HTTPError(.badRequest, message: "verdict must be one of \(Verdict.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            query.verdict = verdict
-        }
-        if let given = parameters.get("tag") {
-            let parts = given.split(separator: ":", maxSplits: 1)
-            guard parts.count == 2, !parts[0].isEmpty, !parts[0].contains("\""), !parts[0].contains("\\") else {
-                throw HTTPError(.badRequest, message: "tag must be key:value")
-            }
-            query.tag = (String(parts[0]), String(parts[1]))
-        }
-        query.createdAfter = try time(parameters.get("created_after"), "created_after")
-        query.createdBefore = try time(parameters.get("created_before"), "created_before")
-        if let given = parameters.get("limit") {
-            guard let limit = Int(given), (1...1000).contains(limit) else {
-                throw HTTPError(.badRequest, message: "limit must be a whole number from 1 to 1000")
-            }
-            query.limit = limit
-        }
-        if let given = parameters.get("cursor") {
-            guard let cursor = TaskCursor(text: given) else { throw HTTPError(.badRequest, message: "cursor is not one this server gave") }
-            query.cursor = cursor
-        }
+        let query = try TaskQuery(parameters: { request.uri.queryParameters.get($0) })
         let page = try await stored { () async throws(StoreError) in try await store.tasks(query) }
         return try JSONResponse.make(TaskList(tasks: page.tasks.map(TaskSummary.init), nextCursor: page.nextCursor?.text))
-    }
-
-    private func time(_ text: String?, _ name: String) throws -> Date? {
-        guard let text else { return nil }
-        guard let date = try? Date(text, strategy: .iso8601) else {
-            throw HTTPError(.badRequest, message: "\(name) must be an RFC 3339 time such as 2025-11-21T00:00:00Z")
-        }
-        return date
     }
 
     func show(_ id: String) async throws -> Response {

@@ -12,21 +12,10 @@ import Testing
 @Suite struct FileRouteTests {
     /// Archives one task through the router's own workers and runs `test` with its folder.
     private func withArchivedTask(_ test: @Sendable (any TestClientProtocol, URL) async throws -> Void) async throws {
-        let clip = try Data(contentsOf: URL(fileURLWithPath: try await TestClips.shared.path(.h264AAC)))
-        let media = try TestHTTPServer { request in .file(clip, for: request, contentType: "video/mp4") }
-        let settings = try testSettings("files") {
-            $0.downloadWorkers = 1
-            $0.mediaWorkers = 1
-        }
-        let body = Data("""
-            {"task_id": "files-1", "task_status": "succeed", "created_at": 1763702400000,
-             "task_result": {"videos": [{"id": "v", "url": "\(media.url("clip.mp4").absoluteString)", "duration": "2"}]}}
-            """.utf8)
+        let media = try await clipServer()
+        let settings = try archivingSettings("files")
         try await withRouter(settings) { client in
-            #expect(try await client.postCallback(body).status == .ok)
-            try await waitUntil("the task is archived", timeout: .seconds(60)) {
-                try await client.execute(uri: "/v1/tasks/files-1", method: .get).json?["state"] as? String == "archived"
-            }
+            try await client.archive(videoCallback(taskID: "files-1", url: media.url("clip.mp4")), id: "files-1")
             try await test(client, settings.data.appendingPathComponent("archive/2025/11/21/files-1"))
         }
     }

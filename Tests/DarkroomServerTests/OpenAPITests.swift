@@ -10,30 +10,19 @@ import Testing
 /// answers of every JSON route match its schemas (by `jsonschema`).
 @Suite struct OpenAPITests {
     @Test func realResponsesMatchTheDocument() async throws {
-        let clip = try Data(contentsOf: URL(fileURLWithPath: try await TestClips.shared.path(.h264AAC)))
-        let media = try TestHTTPServer { request in .file(clip, for: request, contentType: "video/mp4") }
-        let settings = try testSettings("openapi") {
-            $0.downloadWorkers = 1
-            $0.mediaWorkers = 1
-            $0.tokens = ["t"]
-        }
+        let media = try await clipServer()
+        let settings = try archivingSettings("openapi") { $0.tokens = ["t"] }
         let folder = try makeTemporaryFolder("openapi-answers")
-        let body = Data("""
-            {"task_id": "api-1", "task_status": "succeed", "created_at": 1763702400000, "updated_at": 1763702460000,
-             "task_result": {"videos": [{"id": "v", "url": "\(media.url("clip.mp4").absoluteString)", "duration": "2"}]}}
-            """.utf8)
+        let body = videoCallback(taskID: "api-1", url: media.url("clip.mp4"))
         let checks: [(schema: String, file: URL)] = try await withRouter(settings) { client in
             let document = try await client.execute(uri: "/openapi.yaml", method: .get)
             #expect(document.status == .ok)
             try Data(buffer: document.body).write(to: folder.appendingPathComponent("openapi.yaml"))
 
             var answers: [(String, TestResponse)] = []
-            answers.append(("CallbackAnswer", try await client.postCallback(body, query: "?token=t&project=summer")))
+            answers.append(("CallbackAnswer", try await client.archive(body, id: "api-1", query: "?token=t&project=summer")))
             answers.append(("Error", try await client.postCallback(body)))
             answers.append(("Error", try await client.postCallback(Data("{".utf8), query: "?token=t")))
-            try await waitUntil("the task is archived", timeout: .seconds(60)) {
-                try await client.execute(uri: "/v1/tasks/api-1", method: .get).json?["state"] as? String == "archived"
-            }
             _ = try await client.postCallback(try RepositoryFiles.sampleCallback("legacy-failed.json"), query: "?token=t")
             answers.append(("TaskDocument", try await client.execute(uri: "/v1/tasks/api-1", method: .get)))
             answers.append(("TaskList", try await client.execute(uri: "/v1/tasks?limit=1", method: .get)))

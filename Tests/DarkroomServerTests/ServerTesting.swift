@@ -48,3 +48,39 @@ extension TestResponse {
         (json?["error"] as? [String: Any])?["message"] as? String
     }
 }
+
+/// A server on 127.0.0.1 that serves the 2 s H.264/AAC test clip at any path.
+func clipServer() async throws -> TestHTTPServer {
+    let clip = try Data(contentsOf: URL(fileURLWithPath: try await TestClips.shared.path(.h264AAC)))
+    return try TestHTTPServer { request in .file(clip, for: request, contentType: "video/mp4") }
+}
+
+/// Settings whose router runs one worker per stage, so that what is posted gets archived.
+func archivingSettings(_ label: String, _ configure: (inout ServerSettings) -> Void = { _ in }) throws -> ServerSettings {
+    try testSettings(label) {
+        $0.downloadWorkers = 1
+        $0.mediaWorkers = 1
+        configure(&$0)
+    }
+}
+
+/// A succeeded callback in the legacy shape for one video `v` at `url`, created 2025-11-21 05:20 UTC.
+func videoCallback(taskID: String, url: URL, duration: String = "2") -> Data {
+    Data("""
+        {"task_id": "\(taskID)", "task_status": "succeed", "created_at": 1763702400000, "updated_at": 1763702460000,
+         "task_result": {"videos": [{"id": "v", "url": "\(url.absoluteString)", "duration": "\(duration)"}]}}
+        """.utf8)
+}
+
+extension TestClientProtocol {
+    /// Posts `body` and waits until the workers have archived task `id`; returns the 200 answer.
+    @discardableResult
+    func archive(_ body: Data, id: String, query: String = "") async throws -> TestResponse {
+        let answer = try await postCallback(body, query: query)
+        try #require(answer.status == .ok, "\(String(buffer: answer.body))")
+        try await waitUntil("task \(id) is archived", timeout: .seconds(60)) {
+            try await execute(uri: "/v1/tasks/\(id)", method: .get).json?["state"] as? String == "archived"
+        }
+        return answer
+    }
+}

@@ -1,0 +1,91 @@
+import DarkroomArchive
+import DarkroomCore
+import DarkroomQueue
+import Foundation
+import Hummingbird
+
+/// The gallery for people: `GET /` (a grid of tasks, newest first, with posters, verdict badges
+/// and problems in words, filtered by state, verdict and tag, paged) and `GET /tasks/{id}` (the
+/// player, thumbnails, duration check, probe facts, files, history; a retry button for a failed
+/// job). Served to whoever may read the API (`AdminAccess`).
+struct GalleryController: Sendable {
+    let store: any TaskStore
+    let layout: ArchiveLayout
+    let doorbell: Doorbell
+
+    func addRoutes(to router: Router<DarkroomRequestContext>) {
+        router.get("/") { request, _ in try await index(request) }
+        router.get("/tasks/:id") { _, context in try await task(try Self.id(context)) }
+        router.post("/tasks/:id/retry") { _, context in try await retry(try Self.id(context)) }
+    }
+
+    private static func id(_ context: DarkroomRequestContext) throws -> String {
+        let raw = try context.parameters.require("id")
+        return raw.removingPercentEncoding ?? raw
+    }
+
+    func index(_ request: Request) async throws -> Response {
+        let get = { (name: String) in request.uri.queryParameters.get(name) }
+        var query = try TaskQuery(parameters: get)
+        if get("limit") == nil { query.limit = 24 }
+        let page: TaskPage
+        do {
+            page = try await store.tasks(query)
+        } catch {
+            throw HTTPError(.serviceUnavailable, message: error.description)
+        }
+        let scan = ArchiveScan(layout: layout)
+        let cards = page.tasks.map { task in
+            TaskCard(task: task, index: task.folder.flatMap { try? scan.index(of: $0) }).html
+        }
+        var body = "<h1>Archive</h1>" + filterForm(query, tag: get("tag") ?? "")
+        body += cards.isEmpty ? "<p class=\"muted\">No task matches.</p>" : "<div class=\"grid\">\(cards.joined())</div>"
+        if let next = page.nextCursor {
+            var parameters = ["cursor=\(next.text)"]
+            for name in ["state", "verdict", "tag"] {
+                if let value = get(name), !value.isEmpty { parameters.append("\(name)=\(HTML.segment(value))") }
+            }
+            body += "<p><a rel=\"next\" href=\"/?\(HTML.escape(parameters.joined(separator: "&")))\">Older tasks →</a></p>"
+        }
+        return HTML.page(title: "Archive", body: body)
+    }
+
+    private func filterForm(_ query: TaskQuery, tag: String) -> String {
+        func select(_ name: String, _ values: [String], _ chosen: String?) -> String {
+            let options = ([""] + values).map { value in
+                "<option value=\"\(value)\"\(value == (chosen ?? "") ? " selected" : "")>\(value.isEmpty ? "any \(name)" : value)</option>"
+            }
+            return "<select name=\"\(name)\" aria-label=\"\(name)\">\(options.joined())</select>"
+        }
+        return """
+            <form class="filters" method="get" action="/">\(select("state", TaskState.allCases.map(\.rawValue), query.state?.rawValue))\
+            \(select("verdict", Verdict.allCases.map(\.rawValue), query.verdict?.rawValue))\
+            <input name="tag" placeholder="tag key:value" value="\(HTML.escape(tag))"><button>Filter</button></form>
+            """
+    }
+
+    func task(_ id: String) async throws -> Response {
+        let record: TaskRecord?
+        let history: [StoredCallback]
+        do {
+            record = try await store.task(id)
+            history = try await store.history(id)
+        } catch {
+            throw HTTPError(.serviceUnavailable, message: error.description)
+        }
+        guard let record else {
+            return HTML.page(title: "Not found", body: "<h1>No task \(HTML.escape(id))</h1><p><a href=\"/\">The archive</a></p>", status: .notFound)
+        }
+        let index = record.folder.flatMap { try? ArchiveScan(layout: layout).index(of: $0) }
+        return HTML.page(title: id, body: TaskView(task: record, history: history, index: index).html)
+    }
+
+    func retry(_ id: String) async throws -> Response {
+        do {
+            if try await store.retry(id, now: Date())?.retried == true { doorbell.ring() }
+        } catch {
+            throw HTTPError(.serviceUnavailable, message: error.description)
+        }
+        return Response(status: .seeOther, headers: [.location: HTML.taskURL(id)])
+    }
+}

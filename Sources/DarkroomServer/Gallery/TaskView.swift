@@ -1,0 +1,143 @@
+import DarkroomCore
+import DarkroomQueue
+import Foundation
+
+/// A task's page: what the generator said, each video in a player (with its storyboard for
+/// scrub previews), its thumbnails, duration check and probe facts, each image, the problems,
+/// every file, and the callback history; a retry button when the job failed.
+struct TaskView {
+    let task: TaskRecord
+    let history: [StoredCallback]
+    let index: TaskIndex?
+
+    var html: String {
+        var body = "<h1>\(HTML.escape(task.id))</h1><p>"
+        body += (task.verdict.map { HTML.badge("verdict " + $0.rawValue, kind: $0.rawValue) } ?? "")
+        body += " " + HTML.badge(task.state.rawValue, kind: task.state.rawValue)
+        body += " <span class=\"muted\">generator status \(HTML.escape(task.status.rawValue))"
+        if let external = task.externalID { body += ", external id \(HTML.escape(external))" }
+        for (key, value) in task.tags.sorted(by: { $0.key < $1.key }) { body += ", \(HTML.escape(key))=\(HTML.escape(value))" }
+        body += "</span></p>"
+        if task.state == .failed {
+            body += "<section><p class=\"problem\">\(HTML.escape(task.lastError ?? "failed"))</p>"
+            if task.callbackID != nil {
+                body += "<form method=\"post\" action=\"\(HTML.escape(HTML.taskURL(task.id)))/retry\"><button>Retry the archive job</button></form>"
+            }
+            body += "</section>"
+        }
+        if let index {
+            body += problems(index.problems)
+            body += index.videos.map(video).joined()
+            body += index.images.map(image).joined()
+            body += files(index)
+        }
+        body += historyTable()
+        return body + Self.script
+    }
+
+    private func link(_ path: String) -> String {
+        HTML.escape(HTML.fileURL(task: task.id, path: path))
+    }
+
+    private func problems(_ problems: [Problem]) -> String {
+        guard !problems.isEmpty else { return "" }
+        let items = problems.map {
+            "<li class=\"problem\"><b>\(HTML.escape($0.severity.rawValue)) · \(HTML.escape($0.kind.rawValue))</b> \(HTML.escape($0.asset)): \(HTML.escape($0.message))</li>"
+        }
+        return "<section><h2>Problems</h2><ul>\(items.joined())</ul></section>"
+    }
+
+    private func video(_ video: VideoEntry) -> String {
+        var html = "<section class=\"video\"><h2>Video \(HTML.escape(video.id ?? ""))</h2>"
+        if let rendition = video.renditions.first(where: { $0.profile == "web" }) ?? video.renditions.first {
+            html += "<video controls preload=\"metadata\""
+            if let poster = video.poster { html += " poster=\"\(link(poster.file.path))\"" }
+            html += " src=\"\(link(rendition.file.path))\">"
+            if let storyboard = video.storyboard {
+                html += "<track kind=\"metadata\" label=\"storyboard\" src=\"\(link(storyboard.vtt.path))\" data-sprite=\"\(link(storyboard.image.path))\">"
+            }
+            html += "</video>"
+            if video.storyboard != nil {
+                html += "<input class=\"scrub\" type=\"range\" min=\"0\" max=\"1000\" value=\"0\" aria-label=\"scrub\" style=\"width:100%\"><div class=\"preview\"></div>"
+            }
+        } else if let source = video.source {
+            html += "<p><a href=\"\(link(source.path))\">The source</a> (no rendition could be made)</p>"
+        }
+        if let check = video.durationCheck {
+            html += "<p>Duration: <b>\(String(format: "%.3f", check.measured)) s measured</b> against \(String(format: "%.3f", check.reported)) s reported "
+            html += "(\(String(format: "%+.3f", check.delta)) s, tolerance \(String(format: "%.1f", check.tolerance)) s) "
+            html += check.ok ? HTML.badge("matches", kind: "ok") : HTML.badge("does not match", kind: "warning")
+            html += "</p>"
+        }
+        if let probe = video.probe {
+            var facts = [("container", probe.container)]
+            if let v = probe.video {
+                facts += [("video", "\(v.codec) \(v.profile ?? "") \(v.width)×\(v.height) \(v.pixFmt ?? "")"),
+                          ("frame rate", v.frameRate ?? "?"), ("frames", String(v.frames)), ("rotation", "\(v.rotation)°")]
+            }
+            if let a = probe.audio { facts.append(("audio", "\(a.codec) \(a.sampleRate) Hz, \(a.channels) ch")) }
+            if let bitRate = probe.bitRate { facts.append(("bit rate", "\(bitRate / 1000) kb/s")) }
+            html += "<table>" + facts.map { "<tr><th>\(HTML.escape($0.0))</th><td>\(HTML.escape($0.1))</td></tr>" }.joined() + "</table>"
+        }
+        if !video.thumbnails.isEmpty {
+            html += "<div class=\"thumbs\">" + video.thumbnails.map {
+                "<img loading=\"lazy\" alt=\"at \(String(format: "%.2f", $0.at ?? 0)) s\" src=\"\(link($0.file.path))\">"
+            }.joined() + "</div>"
+        }
+        return html + "</section>"
+    }
+
+    private func image(_ image: ImageEntry) -> String {
+        var html = "<section class=\"image\"><h2>Image \(image.index.map(String.init) ?? "")</h2>"
+        if let thumbnail = image.thumbnail, let source = image.source {
+            html += "<a href=\"\(link(source.path))\"><img alt=\"image \(image.index ?? 0)\" src=\"\(link(thumbnail.file.path))\"></a>"
+        }
+        if let probe = image.probe {
+            html += "<p class=\"muted\">\(HTML.escape(probe.codec == "mjpeg" ? "jpeg" : probe.codec)) \(probe.width)×\(probe.height)</p>"
+        }
+        return html + "</section>"
+    }
+
+    private func files(_ index: TaskIndex) -> String {
+        let rows = ([StoredFile(path: "index.json", bytes: 0, sha256: "")] + index.files).map { file in
+            let size = file.path == "index.json" ? "" : ByteCountFormatter.string(fromByteCount: Int64(file.bytes), countStyle: .file)
+            return "<tr><td><a href=\"\(link(file.path))\">\(HTML.escape(file.path))</a></td><td class=\"muted\">\(size)</td></tr>"
+        }
+        return "<section><h2>Files</h2><table>\(rows.joined())</table></section>"
+    }
+
+    private func historyTable() -> String {
+        let rows = history.map { callback in
+            "<tr><td>\(HTML.escape(IndexCoding.timestamp(callback.receivedAt)))</td><td>\(HTML.escape(callback.statusSpelling))</td>"
+                + "<td class=\"muted\">\(HTML.escape(callback.outcome.rawValue))</td></tr>"
+        }
+        return "<section><h2>History</h2><table><tr><th>received</th><th>status</th><th>outcome</th></tr>\(rows.joined())</table></section>"
+    }
+
+    /// Scrub previews: the storyboard's WebVTT cues (`sprite.jpg#xywh=x,y,w,h`) shown as the
+    /// slider moves; the player itself needs no script.
+    private static let script = """
+        <script>
+        document.querySelectorAll("section.video").forEach(function (section) {
+          var video = section.querySelector("video"), track = section.querySelector("track"),
+              scrub = section.querySelector(".scrub"), preview = section.querySelector(".preview");
+          if (!video || !track || !scrub) return;
+          track.track.mode = "hidden";
+          scrub.addEventListener("input", function () {
+            if (!video.duration) return;
+            var time = video.duration * scrub.value / 1000, cues = track.track.cues || [];
+            for (var i = 0; i < cues.length; i++) {
+              if (cues[i].startTime <= time && time < cues[i].endTime) {
+                var xywh = cues[i].text.split("#xywh=")[1].split(",");
+                preview.style.display = "block";
+                preview.style.width = xywh[2] + "px"; preview.style.height = xywh[3] + "px";
+                preview.style.backgroundImage = "url(" + track.dataset.sprite + ")";
+                preview.style.backgroundPosition = "-" + xywh[0] + "px -" + xywh[1] + "px";
+              }
+            }
+          });
+          scrub.addEventListener("change", function () { video.currentTime = video.duration * scrub.value / 1000; });
+        });
+        </script>
+        """
+}

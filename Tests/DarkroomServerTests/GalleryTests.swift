@@ -1,0 +1,70 @@
+import DarkroomServer
+import DarkroomTestSupport
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+/// The gallery's HTML, as the router renders it for an archive the workers made.
+@Suite struct GalleryTests {
+    @Test func theGridAndATaskPageShowWhatWasArchived() async throws {
+        let media = try await clipServer()
+        let settings = try archivingSettings("gallery")
+        let archived = videoCallback(taskID: "shot-1", url: media.url("clip.mp4"), duration: "5")
+        let hostile = Data(#"{"task_id": "<script>alert(1)</script>", "task_status": "processing"}"#.utf8)
+        try await withRouter(settings) { client in
+            _ = try await client.postCallback(try RepositoryFiles.sampleCallback("legacy-failed.json"))
+            _ = try await client.postCallback(hostile)
+            try await client.archive(archived, id: "shot-1", query: "?project=summer")
+
+            let grid = String(buffer: try await client.execute(uri: "/", method: .get).body)
+            #expect(grid.contains(#"<a class="card" href="/tasks/shot-1">"#), "\(grid)")
+            #expect(grid.contains(#"src="/v1/tasks/shot-1/files/videos/v/poster.jpg""#))
+            #expect(grid.contains(#"<span class="badge badge-warning">warning</span>"#), "a 2 s clip reported as 5 s")
+            #expect(grid.contains("duration mismatch: the generator reported 5.0 s but the video holds 2.0 s"), "\(grid)")
+            #expect(grid.contains(#"<span class="badge badge-failed">failed</span>"#))
+            #expect(!grid.contains("<script>alert"), "ids are escaped")
+            #expect(grid.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+            #expect(grid.contains(#"href="/tasks/%3Cscript%3Ealert(1)%3C%2Fscript%3E""#), "ids are percent-encoded in links")
+
+            let failedOnly = String(buffer: try await client.execute(uri: "/?state=failed&verdict=&tag=", method: .get).body)
+            #expect(failedOnly.contains("CjhHZ2u1sQAAAAAAXz1aRw") && !failedOnly.contains("shot-1"))
+            let tagged = String(buffer: try await client.execute(uri: "/?tag=project:summer", method: .get).body)
+            #expect(tagged.contains("shot-1") && !tagged.contains("CjhHZ2u1sQAAAAAAXz1aRw"))
+
+            let page = String(buffer: try await client.execute(uri: "/tasks/shot-1", method: .get).body)
+            #expect(page.contains(#"src="/v1/tasks/shot-1/files/videos/v/web.mp4""#), "\(page)")
+            #expect(page.contains(#"<track kind="metadata" label="storyboard" src="/v1/tasks/shot-1/files/videos/v/storyboard.vtt""#))
+            #expect(page.contains("2.000 s measured</b> against 5.000 s reported"))
+            #expect(page.contains("/v1/tasks/shot-1/files/videos/v/thumbs/05.jpg"))
+            #expect(page.contains(#"<a href="/v1/tasks/shot-1/files/index.json">index.json</a>"#))
+            #expect(page.contains("project=summer"))
+
+            let failedPage = try await client.execute(uri: "/tasks/CjhHZ2u1sQAAAAAAXz1aRw", method: .get)
+            let failedHTML = String(buffer: failedPage.body)
+            #expect(failedHTML.contains("<p class=\"problem\">"), "the generator's reason")
+            #expect(!failedHTML.contains("Retry the archive job"), "a generator failure has nothing to retry")
+
+            let hostilePage = try await client.execute(uri: "/tasks/%3Cscript%3Ealert(1)%3C%2Fscript%3E", method: .get)
+            #expect(hostilePage.status == .ok)
+            #expect(String(buffer: hostilePage.body).contains("<h1>&lt;script&gt;alert(1)&lt;/script&gt;</h1>"))
+            #expect(try await client.execute(uri: "/tasks/nobody", method: .get).status == .notFound)
+
+            let retried = try await client.execute(uri: "/tasks/CjhHZ2u1sQAAAAAAXz1aRw/retry", method: .post)
+            #expect(retried.status == .seeOther)
+            #expect(retried.headers[.location] == "/tasks/CjhHZ2u1sQAAAAAAXz1aRw")
+        }
+    }
+
+    @Test func theGalleryTakesTheAdminToken() async throws {
+        try await withRouter(try testSettings("gallery-admin") { $0.adminTokens = ["adm"] }) { client in
+            let without = try await client.execute(uri: "/", method: .get)
+            #expect(without.status == .unauthorized)
+            let with = try await client.execute(uri: "/", method: .get, headers: [.authorization: "Bearer adm"])
+            #expect(with.status == .ok)
+            let health = try await client.execute(uri: "/healthz", method: .get)
+            #expect(health.status == .ok)
+        }
+    }
+}
