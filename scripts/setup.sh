@@ -15,9 +15,10 @@ packages=(
 case "${1:-}" in
   # ffmpeg/ffprobe are the independent oracle the tests compare against and make fixtures with;
   # Python runs jsonschema (index files against docs/index.schema.json), standardwebhooks
-  # (signatures made by another implementation) and openapi-spec-validator (the API document),
-  # installed from PyPI into .build-python.
-  --tests) packages+=(ffmpeg python3 python3-venv) ;;
+  # (signatures made by another implementation), openapi-spec-validator (the API document) and
+  # selenium (drives chromium), installed from PyPI into .build-python.
+  # chromium and its driver run the gallery's browser test.
+  --tests) packages+=(ffmpeg python3 python3-venv chromium chromium-driver) ;;
   --demo) packages+=(ffmpeg python3) ;;
 esac
 
@@ -41,10 +42,10 @@ fi
 
 if [[ "${1:-}" == "--tests" ]]; then
   venv="$(cd "$(dirname "$0")/.." && pwd)/.build-python"
-  if ! "$venv/bin/python3" -c 'import jsonschema, standardwebhooks, openapi_spec_validator, yaml' 2>/dev/null; then
-    echo "setup: installing jsonschema, standardwebhooks, openapi-spec-validator and pyyaml into $venv" >&2
+  if ! "$venv/bin/python3" -c 'import jsonschema, standardwebhooks, openapi_spec_validator, yaml, selenium' 2>/dev/null; then
+    echo "setup: installing jsonschema, standardwebhooks, openapi-spec-validator, pyyaml and selenium into $venv" >&2
     python3 -m venv "$venv"
     "$venv/bin/pip" install -q --disable-pip-version-check 'jsonschema>=4.10,<5' 'standardwebhooks>=1.1,<2' \
-      'openapi-spec-validator>=0.7,<1' 'pyyaml>=6,<7'
+      'openapi-spec-validator>=0.7,<1' 'pyyaml>=6,<7' 'selenium>=4,<5'
   fi
 fi

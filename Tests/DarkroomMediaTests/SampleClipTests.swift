@@ -14,6 +14,7 @@ import Testing
         #expect(video.width == 640 && video.height == 360)
         #expect(video.pixFmt == "yuv420p")
         #expect(report.videoPacketCount == 150)
+        #expect(report.videoFrameRate == 30, "every frame lasts 1/30 s")
         #expect(abs((report.durationSeconds ?? 0) - 5) < 0.05)
         let boxes = try await FFprobeReport.topLevelBoxes(url.path)
         #expect(boxes.firstIndex(of: "moov")! < boxes.firstIndex(of: "mdat")!)

@@ -23,6 +23,9 @@ public enum SampleClip {
         try muxer.writeHeader()
         let packet = Packet()
         let write = { (packet: Packet) throws(MediaError) in
+            // Every frame lasts one tick of 1/30 s; libx264 leaves the packets' duration unset,
+            // and the muxer would then guess the last one (and the average frame rate) wrong.
+            if packet.pointer.pointee.duration <= 0 { packet.pointer.pointee.duration = 1 }
             try muxer.write(packet.pointer, timeBase: encoder.timeBase, stream: stream)
         }
         for index in 0..<(seconds * Int(rate)) {

@@ -1,0 +1,88 @@
+import DarkroomTestSupport
+import Foundation
+import Testing
+
+/// The gallery in a real browser: headless Chromium (Debian's, driven by selenium) loads the
+/// grid and a task page of an archive made by the running binary, and the DOM is checked —
+/// posters loaded, verdict badges, the player's H.264 source playable, the storyboard's cues
+/// read. Screenshots go to `.build/screenshots/`.
+@Suite(.serialized) struct GalleryBrowserTests {
+    static let script = #"""
+        import json, sys
+        from selenium import webdriver
+        from selenium.webdriver.chrome.options import Options
+        from selenium.webdriver.chrome.service import Service
+        base, shots, task = sys.argv[1], sys.argv[2], sys.argv[3]
+        options = Options()
+        for argument in ["--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1200,900"]:
+            options.add_argument(argument)
+        options.binary_location = "/usr/bin/chromium"
+        driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+        driver.set_script_timeout(30)
+        try:
+            driver.get(base + "/")
+            grid = driver.execute_async_script("""
+                const done = arguments[arguments.length - 1];
+                Promise.all([...document.images].map(i => i.complete ? null : new Promise(r => { i.onload = i.onerror = r; })))
+                  .then(() => done({cards: document.querySelectorAll("a.card").length,
+                    images: [...document.images].map(i => i.naturalWidth),
+                    badges: [...document.querySelectorAll(".badge")].map(b => b.textContent)}));
+            """)
+            driver.save_screenshot(shots + "/gallery.png")
+            driver.get(base + "/tasks/" + task)
+            page = driver.execute_async_script("""
+                const done = arguments[arguments.length - 1];
+                const video = document.querySelector("video");
+                const report = () => done({readyState: video.readyState, width: video.videoWidth, error: video.error && video.error.code,
+                  cues: video.textTracks[0].cues ? video.textTracks[0].cues.length : 0,
+                  thumbnails: [...document.querySelectorAll(".thumbs img")].length});
+                video.textTracks[0].mode = "hidden";
+                if (video.readyState >= 1) setTimeout(report, 300);
+                else { video.addEventListener("loadedmetadata", () => setTimeout(report, 300)); video.addEventListener("error", report); }
+            """)
+            driver.save_screenshot(shots + "/task.png")
+            print(json.dumps({"grid": grid, "page": page}))
+        finally:
+            driver.quit()
+        """#
+
+    @Test func theGalleryWorksInChromium() async throws {
+        try #require(FileManager.default.isExecutableFile(atPath: "/usr/bin/chromium"), "scripts/setup.sh --tests installs chromium")
+        try #require(FileManager.default.isExecutableFile(atPath: "/usr/bin/chromedriver"), "scripts/setup.sh --tests installs chromium-driver")
+        let folder = try makeTemporaryFolder("browser")
+        let clip = try Data(contentsOf: URL(fileURLWithPath: try await TestClips.shared.path(.h264AAC)))
+        let media = try TestHTTPServer { request in .file(clip, for: request, contentType: "video/mp4") }
+        let server = try await ServerProcess(data: folder.appendingPathComponent("data"), arguments: ["--allow-private"])
+        let body = Data("""
+            {"task_id": "browser-1", "task_status": "succeed", "created_at": 1763702400000,
+             "task_result": {"videos": [{"id": "v", "url": "\(media.url("clip.mp4").absoluteString)", "duration": "5"}]}}
+            """.utf8)
+        #expect(try await server.request("POST", "/v1/callbacks/kling", body: body).status == 200)
+        #expect(try await server.request("POST", "/v1/callbacks/kling", body: try RepositoryFiles.sampleCallback("legacy-failed.json")).status == 200)
+        try await waitUntil("the task is archived", timeout: .seconds(60)) {
+            try await server.request("GET", "/v1/tasks/browser-1").json?["state"] as? String == "archived"
+        }
+
+        let shots = RepositoryFiles.root.appendingPathComponent(".build/screenshots")
+        try FileManager.default.createDirectory(at: shots, withIntermediateDirectories: true)
+        let result = try await runCommand(RepositoryFiles.python, ["-c", Self.script, "http://127.0.0.1:\(server.port)", shots.path, "browser-1"])
+        await server.stop()
+        #expect(result.status == 0, "\(result.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: result.stdoutData) as? [String: [String: Any]], "\(result.stdout)")
+        let grid = try #require(json["grid"])
+        #expect(grid["cards"] as? Int == 2)
+        let images = try #require(grid["images"] as? [Int])
+        #expect(images == [320], "one poster, loaded at its width: \(images)")
+        #expect(Set(grid["badges"] as? [String] ?? []) == ["warning", "failed"])
+        let page = try #require(json["page"])
+        #expect(page["error"] is NSNull, "\(page)")
+        #expect((page["readyState"] as? Int ?? 0) >= 1, "the player loaded the rendition: \(page)")
+        #expect(page["width"] as? Int == 320)
+        #expect((page["cues"] as? Int ?? 0) == 2, "one storyboard tile per second of the 2 s clip: \(page)")
+        #expect(page["thumbnails"] as? Int == 5)
+        for name in ["gallery.png", "task.png"] {
+            let size = (try? FileManager.default.attributesOfItem(atPath: shots.appendingPathComponent(name).path)[.size] as? Int) ?? 0
+            #expect(size > 10_000, "\(name) written")
+        }
+    }
+}
