@@ -8,24 +8,16 @@
 #   SECONDS_EACH=10 CONNECTIONS=64 Benchmarks/callbacks.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source Benchmarks/lib.sh
 scripts/setup.sh
 command -v wrk >/dev/null || { apt-get update -q && apt-get install -y -q wrk; } >&2
 
 duration=${SECONDS_EACH:-30}
 connections=${CONNECTIONS:-64}
-work=$(mktemp -d /var/tmp/darkroom-callbacks.XXXXXX)
-port=$((20000 + RANDOM % 20000))
-server=
-cleanup() {
-  [[ -n $server ]] && kill "$server" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+serve_scratch callbacks
 
 swift build -c release --product darkroom >&2
-.build/release/darkroom serve --data "$work/data" --port "$port" --log-level warning >"$work/serve.log" 2>&1 &
-server=$!
-for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+serve_release "$work/data"
 
 echo "== POST /v1/callbacks/kling, ${duration}s, $connections connections" >&2
 wrk -t2 -c"$connections" -d"${duration}s" --latency -s Benchmarks/callbacks.lua \

@@ -4,8 +4,8 @@ import Hummingbird
 import NIOCore
 
 /// Who may read the archive, through the API (`/v1/tasks…`) or the gallery (`/`, `/tasks/…`):
-/// with `--admin-token` set, requests that send one as `Authorization: Bearer`; without, only this
-/// machine (a loopback peer). Separate from the callback secret and tokens: a generator can post,
+/// with `--admin-token` set, requests that send one as `Authorization: Bearer` or in the cookie
+/// that `?admin_token=` sets for a browser; without, only this machine (a loopback peer). Separate from the callback secret and tokens: a generator can post,
 /// not read. The callback endpoint, health, metrics and the API document are not guarded here.
 struct AdminAccess: RouterMiddleware {
     typealias Context = DarkroomRequestContext
@@ -24,13 +24,27 @@ struct AdminAccess: RouterMiddleware {
             }
             return try await next(request, context)
         }
-        let given = request.headers[.authorization].flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : nil }
-        guard let given else { throw HTTPError(.unauthorized, message: "the API needs the admin token (Authorization: Bearer)") }
-        let digest = SHA256.hash(data: Data(given.utf8))
-        guard digests.contains(where: { zip($0, digest).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0 }) else {
-            throw HTTPError(.unauthorized, message: "wrong admin token")
+        // A browser cannot send a header from a link: `?admin_token=` once sets a cookie, and the
+        // page is loaded again without the token in its address.
+        if let offered = request.uri.queryParameters.get("admin_token") {
+            guard isAdmin(offered) else { throw HTTPError(.unauthorized, message: "wrong admin token") }
+            let cookie = "\(Self.cookie)=\(offered.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""); Path=/; HttpOnly; SameSite=Strict"
+            let rest = (request.uri.query ?? "").split(separator: "&").filter { !$0.hasPrefix("admin_token=") }
+            return Response(status: .seeOther, headers: [.location: rest.isEmpty ? path : path + "?" + rest.joined(separator: "&"), .setCookie: cookie])
         }
+        let bearer = request.headers[.authorization].flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : nil }
+        guard let given = bearer ?? request.cookies[Self.cookie]?.value.removingPercentEncoding else {
+            throw HTTPError(.unauthorized, message: "the API needs the admin token (Authorization: Bearer, or ?admin_token= once in a browser)")
+        }
+        guard isAdmin(given) else { throw HTTPError(.unauthorized, message: "wrong admin token") }
         return try await next(request, context)
+    }
+
+    static let cookie = "darkroom_admin"
+
+    private func isAdmin(_ token: String) -> Bool {
+        let digest = SHA256.hash(data: Data(token.utf8))
+        return digests.contains { zip($0, digest).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0 }
     }
 
     /// A peer on 127.0.0.0/8 or ::1 (IPv4-mapped included); no socket at all counts as local.

@@ -17,7 +17,7 @@ import Testing
             #expect(posted.status == .ok, "the callback endpoint has its own caller check")
             let none = try await client.execute(uri: "/v1/tasks", method: .get)
             #expect(none.status == .unauthorized)
-            #expect(none.errorMessage == "the API needs the admin token (Authorization: Bearer)")
+            #expect(none.errorMessage == "the API needs the admin token (Authorization: Bearer, or ?admin_token= once in a browser)")
             let wrong = try await client.execute(uri: "/v1/tasks/CjhGRWdYqgAAAAAAXyZc8Q", method: .get, headers: [.authorization: "Bearer guess"])
             #expect(wrong.status == .unauthorized)
             #expect(wrong.errorMessage == "wrong admin token")

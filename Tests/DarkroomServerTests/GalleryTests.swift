@@ -65,6 +65,19 @@ import Testing
             #expect(with.status == .ok)
             let health = try await client.execute(uri: "/healthz", method: .get)
             #expect(health.status == .ok)
+
+            // A browser: the token once in the address, then the cookie it set.
+            let login = try await client.execute(uri: "/?state=failed&admin_token=adm", method: .get)
+            #expect(login.status == .seeOther)
+            #expect(login.headers[.location] == "/?state=failed", "the address without the token")
+            let cookie = try #require(login.headers[.setCookie])
+            #expect(cookie == "darkroom_admin=adm; Path=/; HttpOnly; SameSite=Strict")
+            let browsing = try await client.execute(uri: "/", method: .get, headers: [.cookie: "darkroom_admin=adm"])
+            #expect(browsing.status == .ok)
+            let forged = try await client.execute(uri: "/", method: .get, headers: [.cookie: "darkroom_admin=guess"])
+            #expect(forged.status == .unauthorized)
+            let wrongLogin = try await client.execute(uri: "/?admin_token=guess", method: .get)
+            #expect(wrongLogin.status == .unauthorized)
         }
     }
 }

@@ -32,6 +32,8 @@ import Testing
         }
         #expect(task["attempts"] as? Int == 2)
         #expect((task["last_error"] as? String)?.contains("No space left on device") == true, "\(task)")
+        let page = try await server.request("GET", "/tasks/full-disk").text
+        #expect(page.contains("Retry the archive job"), "a failed job gets a retry button in the gallery")
         let metrics = try await server.request("GET", "/metrics").text
         #expect(metrics.contains(#"darkroom_jobs_total{result="retry"} 1"# + "\n"), "\(metrics)")
         #expect(metrics.contains(#"darkroom_jobs_total{result="failed"} 1"# + "\n"), "\(metrics)")
