@@ -108,7 +108,11 @@ struct ArchiveWorkers: Service {
                 }
                 guard let job else { break }
                 if let downloaded = await download(job) {
-                    await handoff.send(downloaded)
+                    // The media stage may be busy for longer than a lease: the wait renews it too.
+                    let waited = await JobLease(store: store, job: job, lease: settings.lease, logger: downloaded.logger).hold {
+                        () async throws(ArchiveError) in await handoff.send(downloaded)
+                    }
+                    if case .leaseLost = waited { metrics.job("lease_lost") }
                 }
             }
         }

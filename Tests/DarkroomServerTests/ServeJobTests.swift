@@ -82,4 +82,44 @@ import Testing
         #expect(task["attempts"] as? Int == 0)
         await reader.stop()
     }
+
+    /// A task downloaded while the encoder is busy with another for longer than a lease waits
+    /// with its lease renewed: it is neither taken back nor downloaded twice.
+    @Test func aDownloadWaitingForTheEncoderKeepsItsLease() async throws {
+        let folder = try makeTemporaryFolder("serve-wait")
+        // 6 s of 1080p in 4:4:4, which no profile can copy: the web rendition is a slow encode.
+        let slowClip = folder.appendingPathComponent("slow.mp4")
+        try await runChecked("ffmpeg", ["-y", "-v", "error", "-f", "lavfi", "-i", "testsrc2=size=1920x1080:rate=30", "-t", "6",
+                                        "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv444p", slowClip.path])
+        let slow = try Data(contentsOf: slowClip)
+        let quick = try Data(contentsOf: URL(fileURLWithPath: try await TestClips.shared.path(.h264AAC)))
+        let media = try TestHTTPServer { request in
+            .file(request.path == "/slow.mp4" ? slow : quick, for: request, contentType: "video/mp4")
+        }
+        let server = try await ServerProcess(data: folder.appendingPathComponent("data"), arguments: [
+            "--allow-private", "--lease-seconds", "3", "--download-workers", "2", "--media-workers", "1",
+        ])
+        for (id, path) in [("encoding", "slow.mp4"), ("waiting", "quick.mp4")] {
+            let body = Data("""
+                {"task_id": "\(id)", "task_status": "succeed", "created_at": 1763702400000,
+                 "task_result": {"videos": [{"id": "v", "url": "\(media.url(path).absoluteString)", "duration": "2"}]}}
+                """.utf8)
+            #expect(try await server.request("POST", "/v1/callbacks/kling", body: body).status == 200)
+            // The slow one must hold the encoder before the quick one is downloaded.
+            try await waitUntil("\(id) is in the media stage", timeout: .seconds(30)) {
+                try await server.request("GET", "/v1/tasks/\(id)").json?["state"] as? String == "processing"
+            }
+        }
+        for id in ["encoding", "waiting"] {
+            var task: [String: Any] = [:]
+            try await waitUntil("\(id) is archived", timeout: .seconds(180)) {
+                task = try await server.request("GET", "/v1/tasks/\(id)").json ?? [:]
+                return task["state"] as? String == "archived"
+            }
+            #expect(task["attempts"] as? Int == 1, "\(id): \(task)")
+        }
+        #expect(media.receivedRequests.filter { $0.path == "/quick.mp4" }.count == 1, "downloaded once")
+        #expect(!server.logText.contains("lease lost"), "\(server.logText)")
+        await server.stop()
+    }
 }
