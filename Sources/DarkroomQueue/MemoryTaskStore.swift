@@ -48,7 +48,7 @@ public final class MemoryTaskStore: TaskStore {
             }
             let after = ordered.filter { task in
                 guard let cursor = query.cursor else { return true }
-                let seen = Int64((task.firstSeenAt.timeIntervalSince1970 * 1000).rounded())
+                let seen = task.firstSeenAt.millisecondsSince1970
                 return seen < cursor.firstSeenAt || (seen == cursor.firstSeenAt && task.id < cursor.id)
             }
             return TaskPage(tasks: Array(after.prefix(query.limit)), limit: query.limit)

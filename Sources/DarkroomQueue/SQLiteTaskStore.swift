@@ -240,7 +240,7 @@ public final class SQLiteTaskStore: TaskStore {
     }
 
     private static func milliseconds(_ date: Date) -> Int64 {
-        Int64((date.timeIntervalSince1970 * 1000).rounded())
+        date.millisecondsSince1970
     }
 
     /// Tags and headers as JSON text. Runs on the writer's thread for every callback, so not

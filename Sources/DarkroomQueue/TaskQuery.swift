@@ -58,7 +58,7 @@ public struct TaskCursor: Sendable, Equatable {
     }
 
     init(after task: TaskRecord) {
-        self.init(firstSeenAt: Int64((task.firstSeenAt.timeIntervalSince1970 * 1000).rounded()), id: task.id)
+        self.init(firstSeenAt: task.firstSeenAt.millisecondsSince1970, id: task.id)
     }
 
     /// URL-safe Base64 of `<milliseconds>:<task id>`.

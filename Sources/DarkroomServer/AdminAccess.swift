@@ -1,4 +1,4 @@
-import Crypto
+import DarkroomCore
 import Foundation
 import Hummingbird
 import NIOCore
@@ -9,16 +9,16 @@ import NIOCore
 /// not read. The callback endpoint, health, metrics and the API document are not guarded here.
 struct AdminAccess: RouterMiddleware {
     typealias Context = DarkroomRequestContext
-    private let digests: [SHA256.Digest]
+    private let tokens: TokenSet
 
     init(tokens: [String]) {
-        digests = tokens.map { SHA256.hash(data: Data($0.utf8)) }
+        self.tokens = TokenSet(tokens)
     }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let path = request.uri.path
         guard path == "/" || path.hasPrefix("/v1/tasks") || path.hasPrefix("/tasks/") else { return try await next(request, context) }
-        if digests.isEmpty {
+        if tokens.isEmpty {
             guard Self.isLoopback(context.remoteAddress) else {
                 throw HTTPError(.forbidden, message: "without --admin-token the API answers only this machine")
             }
@@ -27,7 +27,7 @@ struct AdminAccess: RouterMiddleware {
         // A browser cannot send a header from a link: `?admin_token=` once sets a cookie, and the
         // page is loaded again without the token in its address.
         if let offered = request.uri.queryParameters.get("admin_token") {
-            guard isAdmin(offered) else { throw HTTPError(.unauthorized, message: "wrong admin token") }
+            guard tokens.contains(offered) else { throw HTTPError(.unauthorized, message: "wrong admin token") }
             let cookie = "\(Self.cookie)=\(offered.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""); Path=/; HttpOnly; SameSite=Strict"
             let rest = (request.uri.query ?? "").split(separator: "&").filter { !$0.hasPrefix("admin_token=") }
             return Response(status: .seeOther, headers: [.location: rest.isEmpty ? path : path + "?" + rest.joined(separator: "&"), .setCookie: cookie])
@@ -36,16 +36,11 @@ struct AdminAccess: RouterMiddleware {
         guard let given = bearer ?? request.cookies[Self.cookie]?.value.removingPercentEncoding else {
             throw HTTPError(.unauthorized, message: "the API needs the admin token (Authorization: Bearer, or ?admin_token= once in a browser)")
         }
-        guard isAdmin(given) else { throw HTTPError(.unauthorized, message: "wrong admin token") }
+        guard tokens.contains(given) else { throw HTTPError(.unauthorized, message: "wrong admin token") }
         return try await next(request, context)
     }
 
     static let cookie = "darkroom_admin"
-
-    private func isAdmin(_ token: String) -> Bool {
-        let digest = SHA256.hash(data: Data(token.utf8))
-        return digests.contains { zip($0, digest).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0 }
-    }
 
     /// A peer on 127.0.0.0/8 or ::1 (IPv4-mapped included); no socket at all counts as local.
     static func isLoopback(_ address: SocketAddress?) -> Bool {

@@ -81,8 +81,7 @@ struct CallbackController: Sendable {
         } catch {
             taskLogger.error("callback not stored", metadata: ["error": "\(error.reason)"])
             metrics.callback(error.kind == .unavailable ? "unavailable" : "error")
-            guard error.kind == .unavailable else { throw HTTPError(.internalServerError, message: error.description) }
-            throw HTTPError(.serviceUnavailable, headers: [.retryAfter: "5"], message: "\(error.description); try again")
+            throw error.httpError
         }
         taskLogger.info("callback stored", metadata: [
             "status": "\(event.status.rawValue)", "outcome": "\(outcome.rawValue)", "state": "\(task.state.rawValue)",

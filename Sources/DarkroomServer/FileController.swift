@@ -33,7 +33,7 @@ struct FileController: Sendable {
         do {
             task = try await store.task(id)
         } catch {
-            throw HTTPError(.serviceUnavailable, message: error.description)
+            throw error.httpError
         }
         guard let task, task.state == .archived, let folder = task.folder else {
             throw HTTPError(.notFound, message: "task \(id) has no archived files")

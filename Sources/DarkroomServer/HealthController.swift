@@ -23,7 +23,7 @@ struct HealthController: Sendable {
         do {
             counts = try await store.countByState()
         } catch {
-            throw HTTPError(.serviceUnavailable, message: error.description)
+            throw error.httpError
         }
         return Response(
             status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],

@@ -52,7 +52,7 @@ struct TaskController: Sendable {
         do {
             return try await body()
         } catch {
-            throw HTTPError(error.kind == .unavailable ? .serviceUnavailable : .internalServerError, message: error.description)
+            throw error.httpError
         }
     }
 }

@@ -104,7 +104,7 @@ struct DemoCommand: AsyncParsableCommand {
 
     private func post(to base: URL, clipURL: String, secret: String?) async throws {
         let taskID = "demo-\(Int(Date().timeIntervalSince1970))"
-        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        let now = Date().millisecondsSince1970
         let body = Data("""
             {"task_id": "\(taskID)", "task_status": "succeed", "created_at": \(now), "updated_at": \(now),
              "task_result": {"videos": [{"id": "demo-video", "url": "\(clipURL)", "duration": "5"}]}}

@@ -98,12 +98,16 @@ import Testing
             let other = try DatabaseQueue(path: settings.databasePath, configuration: configuration)
             try await other.writeWithoutTransaction { db in try db.execute(sql: "BEGIN IMMEDIATE") }
             let response = try await client.postCallback(body)
+            let ready = try await client.execute(uri: "/readyz", method: .get)
             try await other.writeWithoutTransaction { db in try db.execute(sql: "ROLLBACK") }
+            #expect(ready.status == .serviceUnavailable, "not ready while the database cannot be written")
+            #expect(String(buffer: ready.body).contains("database is locked"), "\(String(buffer: ready.body))")
             #expect(response.status == .serviceUnavailable)
             #expect(response.headers[.retryAfter] == "5")
             #expect(response.errorMessage?.contains("database is locked") == true, "\(String(buffer: response.body))")
             let retried = try await client.postCallback(body)
             #expect(retried.status == .ok)
+            #expect(try await client.execute(uri: "/readyz", method: .get).status == .ok)
         }
     }
 

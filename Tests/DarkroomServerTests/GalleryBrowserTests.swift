@@ -50,13 +50,9 @@ import Testing
         try #require(FileManager.default.isExecutableFile(atPath: "/usr/bin/chromium"), "scripts/setup.sh --tests installs chromium")
         try #require(FileManager.default.isExecutableFile(atPath: "/usr/bin/chromedriver"), "scripts/setup.sh --tests installs chromium-driver")
         let folder = try makeTemporaryFolder("browser")
-        let clip = try Data(contentsOf: URL(fileURLWithPath: try await TestClips.shared.path(.h264AAC)))
-        let media = try TestHTTPServer { request in .file(clip, for: request, contentType: "video/mp4") }
+        let media = try await clipServer()
         let server = try await ServerProcess(data: folder.appendingPathComponent("data"), arguments: ["--allow-private"])
-        let body = Data("""
-            {"task_id": "browser-1", "task_status": "succeed", "created_at": 1763702400000,
-             "task_result": {"videos": [{"id": "v", "url": "\(media.url("clip.mp4").absoluteString)", "duration": "5"}]}}
-            """.utf8)
+        let body = videoCallback(taskID: "browser-1", url: media.url("clip.mp4"), duration: "5")
         #expect(try await server.request("POST", "/v1/callbacks/kling", body: body).status == 200)
         #expect(try await server.request("POST", "/v1/callbacks/kling", body: try RepositoryFiles.sampleCallback("legacy-failed.json")).status == 200)
         try await waitUntil("the task is archived", timeout: .seconds(60)) {

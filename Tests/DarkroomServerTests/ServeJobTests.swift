@@ -13,17 +13,13 @@ import Testing
         let data = folder.appendingPathComponent("data")
         let archive = data.appendingPathComponent("archive")
         try FileManager.default.createDirectory(at: archive, withIntermediateDirectories: true)
-        let clip = try Data(contentsOf: URL(fileURLWithPath: try await TestClips.shared.path(.h264AAC)))
-        let media = try TestHTTPServer { request in .file(clip, for: request, contentType: "video/mp4") }
+        let media = try await clipServer()
         try await runChecked("mount", ["-t", "tmpfs", "-o", "size=64k", "tmpfs", archive.path])
         var mounted = true
         defer { if mounted { _ = try? Process.run(URL(fileURLWithPath: "/bin/umount"), arguments: ["-l", archive.path]) } }
 
         let server = try await ServerProcess(data: data, arguments: ["--allow-private", "--max-attempts", "2", "--retry-base-seconds", "0"])
-        let body = Data("""
-            {"task_id": "full-disk", "task_status": "succeed", "created_at": 1763702400000,
-             "task_result": {"videos": [{"id": "v", "url": "\(media.url("clip.mp4").absoluteString)", "duration": "2"}]}}
-            """.utf8)
+        let body = videoCallback(taskID: "full-disk", url: media.url("clip.mp4"))
         #expect(try await server.request("POST", "/v1/callbacks/kling", body: body).status == 200)
         var task: [String: Any] = [:]
         try await waitUntil("the job fails for good", timeout: .seconds(60)) {
@@ -65,10 +61,7 @@ import Testing
             TestHTTPResponse(headers: [("Content-Type", "video/mp4")], body: pseudoRandomBytes(2_000_000), delayPerChunk: 0.05)
         }
         let server = try await ServerProcess(data: data, arguments: ["--allow-private", "--shutdown-grace", "0"])
-        let body = Data("""
-            {"task_id": "slow-1", "task_status": "succeed", "created_at": 1763702400000,
-             "task_result": {"videos": [{"id": "v", "url": "\(slow.url("slow.mp4").absoluteString)", "duration": "2"}]}}
-            """.utf8)
+        let body = videoCallback(taskID: "slow-1", url: slow.url("slow.mp4"))
         #expect(try await server.request("POST", "/v1/callbacks/kling", body: body).status == 200)
         try await waitUntil("the download has begun", timeout: .seconds(30)) {
             !slow.receivedRequests.isEmpty
@@ -100,10 +93,7 @@ import Testing
             "--allow-private", "--lease-seconds", "3", "--download-workers", "2", "--media-workers", "1",
         ])
         for (id, path) in [("encoding", "slow.mp4"), ("waiting", "quick.mp4")] {
-            let body = Data("""
-                {"task_id": "\(id)", "task_status": "succeed", "created_at": 1763702400000,
-                 "task_result": {"videos": [{"id": "v", "url": "\(media.url(path).absoluteString)", "duration": "2"}]}}
-                """.utf8)
+            let body = videoCallback(taskID: id, url: media.url(path))
             #expect(try await server.request("POST", "/v1/callbacks/kling", body: body).status == 200)
             // The slow one must hold the encoder before the quick one is downloaded.
             try await waitUntil("\(id) is in the media stage", timeout: .seconds(30)) {

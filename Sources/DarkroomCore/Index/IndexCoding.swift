@@ -30,7 +30,7 @@ public enum IndexCoding {
     /// truncates, and a time sent as whole milliseconds (1763702532530) is a binary fraction a
     /// hair below them (…532.529999), which it would print one millisecond early.
     public static func timestamp(_ date: Date) -> String {
-        let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded())
+        let milliseconds = date.millisecondsSince1970
         let fraction = (milliseconds % 1000 + 1000) % 1000
         var seconds = time_t((milliseconds - fraction) / 1000)
         var parts = tm()

@@ -32,7 +32,7 @@ struct GalleryController: Sendable {
         do {
             page = try await store.tasks(query)
         } catch {
-            throw HTTPError(.serviceUnavailable, message: error.description)
+            throw error.httpError
         }
         let scan = ArchiveScan(layout: layout)
         let cards = page.tasks.map { task in
@@ -71,7 +71,7 @@ struct GalleryController: Sendable {
             record = try await store.task(id)
             history = try await store.history(id)
         } catch {
-            throw HTTPError(.serviceUnavailable, message: error.description)
+            throw error.httpError
         }
         guard let record else {
             return HTML.page(title: "Not found", body: "<h1>No task \(HTML.escape(id))</h1><p><a href=\"/\">The archive</a></p>", status: .notFound)
@@ -84,7 +84,7 @@ struct GalleryController: Sendable {
         do {
             if try await store.retry(id, now: Date())?.retried == true { doorbell.ring() }
         } catch {
-            throw HTTPError(.serviceUnavailable, message: error.description)
+            throw error.httpError
         }
         return Response(status: .seeOther, headers: [.location: HTML.taskURL(id)])
     }
