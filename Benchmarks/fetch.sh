@@ -34,6 +34,8 @@ mkdir -p "$work/www" "$work/logs"
 for size in $sizes; do
   head -c "${size}M" /dev/urandom > "$work/www/${size}M.bin"
 done
+# Written back now, not by a kernel flusher competing for the cores during the timed runs.
+sync "$work/www/"*.bin
 cat > "$work/nginx.conf" <<CONF
 worker_processes 2;
 daemon on;
