@@ -47,6 +47,9 @@ public struct MediaProcessor: Sendable {
         do {
             let duration = probe.durationMeasured ?? probe.durationHeader ?? 0
             outcome = try VideoDecodePass(job: job, probe: probe, duration: duration).run()
+            // The pass, with its decoders and encoders, is gone by now (see `Outcome.storyboard`).
+            let writer = StillImageWriter(format: settings.thumbnails.format, quality: settings.thumbnails.quality)
+            entry.storyboard = try outcome.storyboard?.write(into: folder, name: "storyboard", prefix: pathPrefix, writer: writer, input: path)
         } catch {
             guard error.kind != .output, error.kind != .unreadable else { throw error }
             entry.problems.append(Problem(.unsupportedMedia, asset: asset, error.reason))
@@ -55,7 +58,6 @@ public struct MediaProcessor: Sendable {
         entry.decode = outcome.decode
         entry.poster = outcome.poster
         entry.thumbnails = outcome.thumbnails
-        entry.storyboard = outcome.storyboard
         // A file cut short ends in a broken packet; `truncated` already says so.
         if !entry.problems.contains(where: { $0.kind == .truncated }) {
             entry.problems += decodeProblems(outcome.decode, probe: probe, asset: asset)

@@ -41,9 +41,16 @@ final class EncodedRendition: @unchecked Sendable {
         let globalHeader = muxer.wantsGlobalHeader
         let profile = plan.profile
         let decoder = source.video.context.pointee
-        let videoOptions: [String: String] = switch profile.codec {
+        var videoOptions: [String: String] = switch profile.codec {
         case .h264: ["preset": profile.preset, "crf": String(profile.crf), "profile": profile.h264Profile]
         case .hevc: ["preset": profile.preset, "crf": String(profile.crf), "x265-params": "log-level=error"]
+        }
+        // libx264 and libx265 start a thread per core and a half, each holding pictures of its
+        // own. A rendition of at most a quarter of the source's pixels encodes faster on one
+        // thread than the source decodes, so more only hold more memory: 11 MiB for 1080p to
+        // 480p, at the same speed (docs/media.md). Larger ones need every thread.
+        if plan.width * plan.height * 4 <= Int(decoder.width) * Int(decoder.height) {
+            videoOptions["threads"] = "1"
         }
         video = try Encoder(name: profile.codec == .h264 ? "libx264" : "libx265", options: videoOptions, input: input) { context in
             context.pointee.width = Int32(plan.width)

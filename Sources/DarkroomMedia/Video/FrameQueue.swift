@@ -14,7 +14,9 @@ enum DecodedItem: Sendable {
 /// instead of waiting for a reader that has gone.
 final class FrameQueue: Sendable {
     private struct State {
-        var items: [DecodedItem] = []
+        /// Taken items are set to nil at once, so a picture is freed when its encoder is done
+        /// with it, not when the queue next runs empty (with a fast decoder it rarely does).
+        var items: [DecodedItem?] = []
         var head = 0
         var pictures = 0
         var closed = false
@@ -59,12 +61,15 @@ final class FrameQueue: Sendable {
         while state.head == state.items.count && !state.closed {
             condition.wait()
         }
-        guard state.head < state.items.count else { return nil }
-        let item = state.items[state.head]
+        guard state.head < state.items.count, let item = state.items[state.head] else { return nil }
+        state.items[state.head] = nil
         state.head += 1
         if case .video = item { state.pictures -= 1 }
         if state.head == state.items.count {
             state.items.removeAll(keepingCapacity: true)
+            state.head = 0
+        } else if state.head >= 256 {
+            state.items.removeFirst(state.head)
             state.head = 0
         }
         condition.broadcast()

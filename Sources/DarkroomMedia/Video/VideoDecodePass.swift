@@ -11,7 +11,10 @@ final class VideoDecodePass {
         var decode: DecodeReport
         var poster: StillImage?
         var thumbnails: [StillImage]
-        var storyboard: Storyboard?
+        /// The filled sprite sheet, nil when there is none or no frame was decoded. It is
+        /// written by the caller once this pass is gone: encoding it while the decoders' and
+        /// encoders' buffers are still held would add to the peak memory.
+        var storyboard: StoryboardSheet?
         /// Renditions written, in profile order, with how they were made.
         var renditions: [(plan: RenditionPlan, url: URL)]
         /// Renditions that could not be made, with why.
@@ -122,12 +125,11 @@ final class VideoDecodePass {
         }
         let order = job.settings.renditions.map(\.name)
         renditions.sort { order.firstIndex(of: $0.plan.profile.name)! < order.firstIndex(of: $1.plan.profile.name)! }
-        let storyboard = try sheet?.write(into: job.folder, name: "storyboard", prefix: job.prefix, writer: writer, input: job.path)
         return Outcome(
             decode: DecodeReport(frames: frames, errors: errors, firstError: firstError),
             poster: poster,
             thumbnails: thumbnails.keys.sorted().compactMap { thumbnails[$0] },
-            storyboard: frames > 0 ? storyboard : nil,
+            storyboard: frames > 0 ? sheet : nil,
             renditions: renditions,
             failures: failures)
     }
