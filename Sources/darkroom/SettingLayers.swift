@@ -17,11 +17,17 @@ struct SettingLayers {
             file = [:]
             return
         }
-        let value: JSONValue
+        let data: Data
         do {
-            value = try JSONDecoder().decode(JSONValue.self, from: try Data(contentsOf: URL(fileURLWithPath: path)))
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
             throw ValidationError("config file \(path): \(error.localizedDescription)")
+        }
+        let value: JSONValue
+        do {
+            value = try JSONParser.parse(data)
+        } catch {
+            throw ValidationError("config file \(path): not valid JSON (\(error))")
         }
         guard case .object(let object) = value else { throw ValidationError("config file \(path): not a JSON object") }
         let known = Set(ServeCommand.settingNames)

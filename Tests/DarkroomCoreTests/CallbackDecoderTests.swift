@@ -142,6 +142,12 @@ import Testing
         #expect(failure?.description.hasPrefix("body: not valid JSON") == true)
     }
 
+    @Test func strictJSON() {
+        #expect(error(#"{"a": 1,}"#)?.description == "body: not valid JSON (expected a quoted key at byte 8)")
+        #expect(error(#"{"task_id":"a","task_status":"succeed","task_id":"b"}"#)?.description
+            == #"body: not valid JSON (duplicate key "task_id" at byte 39)"#)
+    }
+
     @Test(arguments: ["", "   \n"])
     func emptyBody(_ body: String) {
         #expect(error(body) == CallbackError(.malformed, at: .root, "empty"))

@@ -27,19 +27,10 @@ public struct CallbackDecoder: Sendable {
             throw CallbackError(.malformed, at: .root, "empty")
         }
         do {
-            return try JSONDecoder().decode(JSONValue.self, from: body)
+            return try JSONParser.parse(body)
         } catch {
-            throw CallbackError(.malformed, at: .root, "not valid JSON (\(Self.reason(error)))")
+            throw CallbackError(.malformed, at: .root, "not valid JSON (\(error))")
         }
-    }
-
-    private static func reason(_ error: any Error) -> String {
-        guard case DecodingError.dataCorrupted(let context) = error else { return "\(error)" }
-        if let underlying = context.underlyingError {
-            let text = "\(underlying)"
-            return text.count > 160 ? String(text.prefix(160)) + "…" : text
-        }
-        return context.debugDescription
     }
 
     // MARK: Legacy shape

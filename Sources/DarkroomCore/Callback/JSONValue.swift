@@ -1,6 +1,6 @@
 import Foundation
 
-/// Any JSON document, decoded without loss of integer precision.
+/// Any JSON document, as `JSONParser` reads it, without loss of integer precision.
 ///
 /// Integers that fit in `Int64` stay `.integer` (Kling's ids and millisecond times exceed what a
 /// `Double` holds exactly); other numbers are `.number`.
@@ -22,27 +22,6 @@ public enum JSONValue: Sendable, Equatable {
         case .string: "a string"
         case .array: "an array"
         case .object: "an object"
-        }
-    }
-}
-
-extension JSONValue: Decodable {
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() {
-            self = .null
-        } else if let value = try? container.decode(Bool.self) {
-            self = .bool(value)
-        } else if let value = try? container.decode(Int64.self) {
-            self = .integer(value)
-        } else if let value = try? container.decode(Double.self) {
-            self = .number(value)
-        } else if let value = try? container.decode(String.self) {
-            self = .string(value)
-        } else if let value = try? container.decode([JSONValue].self) {
-            self = .array(value)
-        } else {
-            self = .object(try container.decode([String: JSONValue].self))
         }
     }
 }
