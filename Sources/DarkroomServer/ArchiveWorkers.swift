@@ -18,7 +18,8 @@ import Synchronization
 /// jobs queued by other processes or due for a retry, and puts back jobs whose lease ran out.
 ///
 /// On graceful shutdown no new job is claimed; running jobs have `shutdownGrace` to finish, then
-/// are cancelled and their leases given back.
+/// are cancelled and their leases given back, a downloaded task still waiting for the media
+/// stage's at once.
 struct ArchiveWorkers: Service {
     let store: any TaskStore
     let archiver: TaskArchiver
@@ -29,11 +30,26 @@ struct ArchiveWorkers: Service {
     /// This process, as lease owner.
     let owner = "\(ProcessInfo.processInfo.hostName)/\(getpid())/\(UUID().uuidString.prefix(8))"
 
-    /// A downloaded task on its way to the media stage.
-    private struct Downloaded: Sendable {
-        var job: Job
-        var logger: Logger
-        var task: DownloadedTask
+    /// A downloaded task on its way to the media stage. Exactly one side settles it: the media
+    /// loop that takes it, or the download loop whose wait the shutdown cancelled, which gives
+    /// the job back. A send cancelled just as a media loop takes the task leaves both thinking
+    /// it is theirs; `claim()` decides.
+    private final class Downloaded: Sendable {
+        let job: Job
+        let logger: Logger
+        let task: DownloadedTask
+        private let claimed = Atomic<Bool>(false)
+
+        init(job: Job, logger: Logger, task: DownloadedTask) {
+            self.job = job
+            self.logger = logger
+            self.task = task
+        }
+
+        /// True for the first caller only.
+        func claim() -> Bool {
+            !claimed.exchange(true, ordering: .acquiringAndReleasing)
+        }
     }
 
     func run() async throws {
@@ -110,9 +126,13 @@ struct ArchiveWorkers: Service {
                 if let downloaded = await download(job) {
                     // The media stage may be busy for longer than a lease: the wait renews it too.
                     let waited = await JobLease(store: store, job: job, lease: settings.lease, logger: downloaded.logger).hold {
-                        () async throws(ArchiveError) in await handoff.send(downloaded)
+                        () async throws(ArchiveError) in
+                        await handoff.send(downloaded)
+                        if Task.isCancelled, downloaded.claim() {
+                            throw ArchiveError(.cancelled, taskID: job.taskID, "stopped while the downloaded task waited for the media stage")
+                        }
                     }
-                    if case .leaseLost = waited { metrics.job("lease_lost") }
+                    _ = await settle(waited, job, downloaded.logger)
                 }
             }
         }
@@ -149,6 +169,7 @@ struct ArchiveWorkers: Service {
 
     private func mediaLoop(_ handoff: AsyncChannel<Downloaded>) async {
         for await item in handoff {
+            guard item.claim() else { continue }
             let started = ContinuousClock.now
             let outcome = await JobLease(store: store, job: item.job, lease: settings.lease, logger: item.logger).hold {
                 () async throws(ArchiveError) in try await archiver.finish(item.task)

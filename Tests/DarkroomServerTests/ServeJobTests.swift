@@ -76,30 +76,38 @@ import Testing
         await reader.stop()
     }
 
+    /// SIGTERM while a downloaded task waits for the busy encoder: the waiting job is given back
+    /// at once, not left holding its (here ten-minute) lease until it expires.
+    @Test func aDownloadWaitingForTheEncoderAtShutdownIsGivenBack() async throws {
+        let folder = try makeTemporaryFolder("serve-wait-term")
+        let data = folder.appendingPathComponent("data")
+        let media = try await slowAndQuickClips(in: folder)
+        let server = try await ServerProcess(data: data, arguments: [
+            "--allow-private", "--lease-seconds", "600", "--shutdown-grace", "0", "--download-workers", "2", "--media-workers", "1",
+        ])
+        try await postInTurn(["encoding": "slow.mp4", "waiting": "quick.mp4"], to: server, from: media)
+        #expect(await server.stop(SIGTERM) == 0, "\(server.logText)")
+        #expect(server.logText.contains("stopped while the downloaded task waited for the media stage"), "\(server.logText)")
+
+        let reader = try await ServerProcess(data: data, arguments: ["--download-workers", "0", "--media-workers", "0"])
+        let waiting = try await reader.request("GET", "/v1/tasks/waiting").json ?? [:]
+        #expect(waiting["state"] as? String == "queued", "\(waiting)")
+        #expect(waiting["attempts"] as? Int == 0, "\(waiting)")
+        // The encode itself cannot be interrupted: it ends, then the move into the archive is skipped.
+        let encoding = try await reader.request("GET", "/v1/tasks/encoding").json ?? [:]
+        #expect(encoding["state"] as? String == "queued", "\(encoding)")
+        await reader.stop()
+    }
+
     /// A task downloaded while the encoder is busy with another for longer than a lease waits
     /// with its lease renewed: it is neither taken back nor downloaded twice.
     @Test func aDownloadWaitingForTheEncoderKeepsItsLease() async throws {
         let folder = try makeTemporaryFolder("serve-wait")
-        // 6 s of 1080p in 4:4:4, which no profile can copy: the web rendition is a slow encode.
-        let slowClip = folder.appendingPathComponent("slow.mp4")
-        try await runChecked("ffmpeg", ["-y", "-v", "error", "-f", "lavfi", "-i", "testsrc2=size=1920x1080:rate=30", "-t", "6",
-                                        "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv444p", slowClip.path])
-        let slow = try Data(contentsOf: slowClip)
-        let quick = try Data(contentsOf: URL(fileURLWithPath: try await TestClips.shared.path(.h264AAC)))
-        let media = try TestHTTPServer { request in
-            .file(request.path == "/slow.mp4" ? slow : quick, for: request, contentType: "video/mp4")
-        }
+        let media = try await slowAndQuickClips(in: folder)
         let server = try await ServerProcess(data: folder.appendingPathComponent("data"), arguments: [
             "--allow-private", "--lease-seconds", "3", "--download-workers", "2", "--media-workers", "1",
         ])
-        for (id, path) in [("encoding", "slow.mp4"), ("waiting", "quick.mp4")] {
-            let body = videoCallback(taskID: id, url: media.url(path))
-            #expect(try await server.request("POST", "/v1/callbacks/kling", body: body).status == 200)
-            // The slow one must hold the encoder before the quick one is downloaded.
-            try await waitUntil("\(id) is in the media stage", timeout: .seconds(30)) {
-                try await server.request("GET", "/v1/tasks/\(id)").json?["state"] as? String == "processing"
-            }
-        }
+        try await postInTurn(["encoding": "slow.mp4", "waiting": "quick.mp4"], to: server, from: media)
         for id in ["encoding", "waiting"] {
             var task: [String: Any] = [:]
             try await waitUntil("\(id) is archived", timeout: .seconds(180)) {
@@ -111,5 +119,30 @@ import Testing
         #expect(media.receivedRequests.filter { $0.path == "/quick.mp4" }.count == 1, "downloaded once")
         #expect(!server.logText.contains("lease lost"), "\(server.logText)")
         await server.stop()
+    }
+
+    /// Serves `/slow.mp4`, 6 s of 1080p in 4:4:4, which no profile can copy (its web rendition
+    /// is a slow encode), and `/quick.mp4`, a short clip.
+    private func slowAndQuickClips(in folder: URL) async throws -> TestHTTPServer {
+        let slowClip = folder.appendingPathComponent("slow.mp4")
+        try await runChecked("ffmpeg", ["-y", "-v", "error", "-f", "lavfi", "-i", "testsrc2=size=1920x1080:rate=30", "-t", "6",
+                                        "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv444p", slowClip.path])
+        let slow = try Data(contentsOf: slowClip)
+        let quick = try Data(contentsOf: URL(fileURLWithPath: try await TestClips.shared.path(.h264AAC)))
+        return try TestHTTPServer { request in
+            .file(request.path == "/slow.mp4" ? slow : quick, for: request, contentType: "video/mp4")
+        }
+    }
+
+    /// Posts the slow task's callback, waits until it holds the encoder, then the quick one's,
+    /// and waits until that one is downloaded and waiting for the encoder.
+    private func postInTurn(_ tasks: KeyValuePairs<String, String>, to server: ServerProcess, from media: TestHTTPServer) async throws {
+        for (id, path) in tasks {
+            let body = videoCallback(taskID: id, url: media.url(path))
+            #expect(try await server.request("POST", "/v1/callbacks/kling", body: body).status == 200)
+            try await waitUntil("\(id) is in the media stage", timeout: .seconds(30)) {
+                try await server.request("GET", "/v1/tasks/\(id)").json?["state"] as? String == "processing"
+            }
+        }
     }
 }
