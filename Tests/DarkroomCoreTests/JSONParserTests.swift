@@ -129,3 +129,67 @@ import Testing
         }
     }
 }
+
+/// Random documents written by Foundation's serializer read back as the trees they were made from.
+@Suite struct JSONParserRoundTripTests {
+    /// SplitMix64: the same documents on every run.
+    struct SeededGenerator: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    static let alphabet: [Character] = ["a", "Z", "0", " ", "\"", "\\", "/", "\n", "\t", "\u{1}", "\u{1F}", "é", "動", "😀", "\u{7F}", "\u{2028}"]
+
+    func randomString(_ rng: inout SeededGenerator) -> String {
+        String((0..<Int.random(in: 0...12, using: &rng)).map { _ in Self.alphabet.randomElement(using: &rng)! })
+    }
+
+    func randomTree(_ depth: Int, _ rng: inout SeededGenerator) -> (JSONValue, Any) {
+        switch Int.random(in: 0..<(depth > 3 ? 5 : 7), using: &rng) {
+        case 0: return (.null, NSNull())
+        case 1:
+            let bool = Bool.random(using: &rng)
+            return (.bool(bool), bool)
+        case 2:
+            let integer = Int64.random(in: .min ... .max, using: &rng) >> Int64.random(in: 0...63, using: &rng)
+            return (.integer(integer), NSNumber(value: integer))
+        case 3:
+            // (2k + 1) / 128: exact in binary, and never whole (a serializer writes 2215.0 as 2215).
+            let number = Double(2 * Int.random(in: -1_000_000...1_000_000, using: &rng) + 1) / 128
+            return (.number(number), NSNumber(value: number))
+        case 4:
+            let string = randomString(&rng)
+            return (.string(string), string)
+        case 5:
+            let elements = (0..<Int.random(in: 0...4, using: &rng)).map { _ in randomTree(depth + 1, &rng) }
+            return (.array(elements.map(\.0)), elements.map(\.1))
+        default:
+            var fields: [String: JSONValue] = [:]
+            var object: [String: Any] = [:]
+            for _ in 0..<Int.random(in: 0...4, using: &rng) {
+                let key = randomString(&rng)
+                let (value, any) = randomTree(depth + 1, &rng)
+                fields[key] = value
+                object[key] = any
+            }
+            return (.object(fields), object)
+        }
+    }
+
+    @Test func foundationsOutputReadsBackAsItsTree() throws {
+        var rng = SeededGenerator(state: 2026)
+        for _ in 0..<2_000 {
+            let (tree, object) = randomTree(0, &rng)
+            let text = try JSONSerialization.data(withJSONObject: object, options: [.fragmentsAllowed])
+            let parsed = try JSONParser.parse(text)
+            #expect(parsed == tree, "\(String(decoding: text, as: UTF8.self))")
+            if parsed != tree { return }
+        }
+    }
+}
