@@ -48,7 +48,7 @@ public struct MediaProcessor: Sendable {
             let duration = probe.durationMeasured ?? probe.durationHeader ?? 0
             outcome = try VideoDecodePass(job: job, probe: probe, duration: duration).run()
             // The pass, with its decoders and encoders, is gone by now (see `Outcome.storyboard`).
-            let writer = StillImageWriter(format: settings.thumbnails.format, quality: settings.thumbnails.quality)
+            let writer = StillImageWriter(settings.thumbnails)
             entry.storyboard = try outcome.storyboard?.write(into: folder, name: "storyboard", prefix: pathPrefix, writer: writer, input: path)
         } catch {
             guard error.kind != .output, error.kind != .unreadable else { throw error }

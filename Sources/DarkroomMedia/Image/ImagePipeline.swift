@@ -58,7 +58,7 @@ struct ImagePipeline {
     }
 
     private func thumbnail(of frame: Frame) throws(MediaError) -> StillImage {
-        let writer = StillImageWriter(format: settings.thumbnails.format, quality: settings.thumbnails.quality)
+        let writer = StillImageWriter(settings.thumbnails)
         let size = PictureGeometry.scaled(width: frame.width, height: frame.height, toWidth: settings.thumbnails.width)
         guard let picture = Scaler().upright(
             frame, width: size.width, height: size.height, rotation: 0, format: writer.pixelFormat, fullRange: writer.fullRange)

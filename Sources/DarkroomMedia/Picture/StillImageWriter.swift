@@ -9,6 +9,11 @@ struct StillImageWriter {
     /// As `ffmpeg -q:v` for JPEG (2 best … 31 worst); WebP quality is 100 − 3 × this.
     let quality: Int
 
+    init(_ settings: ThumbnailSettings) {
+        format = settings.format
+        quality = settings.quality
+    }
+
     /// The pixel format and levels to hand `write`: JPEG takes full-range yuv420p, libwebp
     /// video-range yuv420p.
     var pixelFormat: AVPixelFormat { AV_PIX_FMT_YUV420P }

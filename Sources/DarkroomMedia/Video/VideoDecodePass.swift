@@ -91,7 +91,7 @@ final class VideoDecodePass {
         for index in 0..<count {
             targets.append(((Double(index) + 0.5) * duration / Double(count), .thumbnail(index)))
         }
-        writer = StillImageWriter(format: settings.thumbnails.format, quality: settings.thumbnails.quality)
+        writer = StillImageWriter(settings.thumbnails)
         if settings.storyboard.enabled {
             let layout = StoryboardLayout(settings: settings.storyboard, width: upright.width, height: upright.height, duration: duration)
             sheet = StoryboardSheet(layout: layout, fullRange: writer.fullRange)
