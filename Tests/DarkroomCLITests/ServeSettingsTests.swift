@@ -36,6 +36,11 @@ import Testing
         #expect(unknownKey.status == 64)
         #expect(unknownKey.stderr.contains(#"unknown key "tokens""#), "\(unknownKey.stderr)")
 
+        try Data(#"{"token": ["a"],}"#.utf8).write(to: config)
+        let notJSON = try await runDarkroom(["serve", "--data", folder.path, "--config", config.path])
+        #expect(notJSON.status == 64)
+        #expect(notJSON.stderr.contains("not valid JSON (expected a quoted key at byte 16)"), "\(notJSON.stderr)")
+
         let open = try await runDarkroom(["serve", "--data", folder.path, "--host", "0.0.0.0", "--port", "0"])
         #expect(open.status == 2)
         #expect(open.stderr.contains("neither --webhook-secret nor --token"), "\(open.stderr)")
