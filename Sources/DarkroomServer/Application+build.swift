@@ -20,6 +20,7 @@ public func buildApplication(
     settings: ServerSettings, logger: Logger, onListening: @escaping @Sendable (Int) async -> Void = { _ in }
 ) async throws -> some ApplicationProtocol {
     if let reason = settings.unsafeReason { throw ServerStartError(description: reason) }
+    for warning in settings.warnings { logger.warning("\(warning)") }
     do {
         try Folder.make(settings.data)
     } catch {
@@ -48,20 +49,26 @@ public func buildApplication(
         logger: logger)
 }
 
-/// The routes of DESIGN.md's HTTP API.
+/// The routes of DESIGN.md's HTTP API. The routes that read the archive or change a task sit in
+/// a group behind `AdminAccess` and `CrossSiteGuard`, so access is decided by the route that
+/// answers, whatever spelling of the path led the router there.
 func buildRouter(
     store: any TaskStore, layout: ArchiveLayout, settings: ServerSettings, doorbell: Doorbell, metrics: ServiceMetrics, logger: Logger
 ) -> Router<DarkroomRequestContext> {
     let router = Router(context: DarkroomRequestContext.self)
-    router.add(middleware: LogRequestsMiddleware(.debug))
-    router.add(middleware: AdminAccess(tokens: settings.adminTokens))
+    router.add(middleware: RequestLog())
+    router.add(middleware: SecurityHeaders())
     let callers = CallerCheck(secrets: settings.webhookSecrets, tokens: settings.tokens)
     CallbackController(store: store, callers: callers, bodyLimit: settings.bodyLimit, doorbell: doorbell, metrics: metrics, logger: logger)
         .addRoutes(to: router)
-    TaskController(store: store, layout: layout, doorbell: doorbell).addRoutes(to: router)
-    FileController(store: store, layout: layout).addRoutes(to: router)
     HealthController(store: store, layout: layout, metrics: metrics).addRoutes(to: router)
     OpenAPIDocument.addRoute(to: router)
-    GalleryController(store: store, layout: layout, doorbell: doorbell).addRoutes(to: router)
+
+    let admin = router.group()
+        .add(middleware: AdminAccess(tokens: settings.adminTokens, secureCookie: settings.secureCookie))
+        .add(middleware: CrossSiteGuard())
+    TaskController(store: store, layout: layout, doorbell: doorbell).addRoutes(to: admin)
+    FileController(store: store, layout: layout).addRoutes(to: admin)
+    GalleryController(store: store, layout: layout, doorbell: doorbell).addRoutes(to: admin)
     return router
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import NIOCore
 
@@ -11,5 +12,18 @@ struct DarkroomRequestContext: RequestContext, RemoteAddressRequestContext {
     init(source: ApplicationRequestContextSource) {
         coreContext = CoreRequestContextStorage(source: source)
         remoteAddress = source.channel.remoteAddress
+    }
+}
+
+extension DarkroomRequestContext {
+    /// The `:id` of a task route, percent-decoded once: the router matches the raw segment, so
+    /// `a%20b` is task `a b` and `a%2Fb` is task `a/b` (ids are the generator's and may hold
+    /// anything). A segment that is not valid percent-encoding names no task.
+    func taskID() throws -> String {
+        let raw = try parameters.require("id")
+        guard let id = raw.removingPercentEncoding, !id.isEmpty else {
+            throw HTTPError(.badRequest, message: "the task id in the path is not valid percent-encoding")
+        }
+        return id
     }
 }

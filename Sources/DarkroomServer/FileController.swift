@@ -21,13 +21,13 @@ struct FileController: Sendable {
         self.layout = layout
     }
 
-    func addRoutes(to router: Router<DarkroomRequestContext>) {
+    func addRoutes(to router: some RouterMethods<DarkroomRequestContext>) {
         router.get("/v1/tasks/:id/files/**") { request, context in try await serve(request, context: context, head: false) }
         router.head("/v1/tasks/:id/files/**") { request, context in try await serve(request, context: context, head: true) }
     }
 
     func serve(_ request: Request, context: DarkroomRequestContext, head: Bool) async throws -> Response {
-        let id = try context.parameters.require("id")
+        let id = try context.taskID()
         let path = context.parameters.getCatchAll().map { String($0).removingPercentEncoding ?? "" }.joined(separator: "/")
         let task: TaskRecord?
         do {

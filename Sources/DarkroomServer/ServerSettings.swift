@@ -1,4 +1,5 @@
 import DarkroomCore
+import DarkroomFetch
 import Foundation
 
 /// Everything `darkroom serve` can be told. `ServeCommand` fills it from flags, `DARKROOM_*`
@@ -31,6 +32,8 @@ public struct ServerSettings: Sendable {
     public var lease: Duration
     /// How long running jobs may go on after SIGTERM before their leases are given back.
     public var shutdownGrace: Duration
+    /// Give the admin cookie `Secure` even when no proxy says the request came over https.
+    public var secureCookie: Bool
     /// How long storing a callback waits for a locked database before answering 503.
     public var databaseBusyTimeout: TimeInterval
 
@@ -50,20 +53,34 @@ public struct ServerSettings: Sendable {
         retryBaseDelay = .seconds(30)
         lease = .seconds(60)
         shutdownGrace = .seconds(20)
+        secureCookie = false
         databaseBusyTimeout = 5
     }
 
     public var databasePath: String { data.appendingPathComponent("darkroom.sqlite").path }
 
-    /// Whether the server listens only on this machine.
+    /// Whether the server listens only on this machine: `localhost` or a loopback address, judged
+    /// as an address (`127.evil.com` is a name that may resolve anywhere).
     public var isLoopbackOnly: Bool {
-        host == "localhost" || host == "::1" || host.hasPrefix("127.")
+        Loopback.isLoopbackHost(host)
     }
 
-    /// Why these settings must not run, if they must not: a server reachable from other
-    /// machines with no way to tell a generator from anyone else.
+    /// Why these settings must not run, if they must not: an empty token (which `?token=` with
+    /// nothing after it would match), or a server reachable from other machines with no way to
+    /// tell a generator from anyone else.
     public var unsafeReason: String? {
+        if tokens.contains(where: \.isEmpty) { return "a --token is empty; give each token a value (at least \(Self.shortToken) characters)" }
+        if adminTokens.contains(where: \.isEmpty) { return "an --admin-token is empty; give each token a value (at least \(Self.shortToken) characters)" }
         guard !isLoopbackOnly, tokens.isEmpty, webhookSecrets.isEmpty, !insecureNoAuth else { return nil }
-        return "listening on \(host) with neither --webhook-secret nor --token would let anyone post callbacks; configure one, listen on 127.0.0.1, or pass --insecure-no-auth"
+        return "listening on \(host) with neither --webhook-secret nor --token would let anyone post callbacks; configure one, listen on 127.0.0.1 (or ::1, localhost), or pass --insecure-no-auth"
     }
+
+    /// What to warn about at start: tokens short enough to guess.
+    public var warnings: [String] {
+        (tokens.map { ("--token", $0) } + adminTokens.map { ("--admin-token", $0) })
+            .filter { !$0.1.isEmpty && $0.1.count < Self.shortToken }
+            .map { "a \($0.0) of \($0.1.count) characters is short enough to guess; use at least \(Self.shortToken) random characters" }
+    }
+
+    static let shortToken = 16
 }

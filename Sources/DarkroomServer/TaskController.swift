@@ -10,10 +10,10 @@ struct TaskController: Sendable {
     let layout: ArchiveLayout
     let doorbell: Doorbell
 
-    func addRoutes(to router: Router<DarkroomRequestContext>) {
+    func addRoutes(to router: some RouterMethods<DarkroomRequestContext>) {
         router.get("/v1/tasks") { request, _ in try await list(request) }
-        router.get("/v1/tasks/:id") { _, context in try await show(try context.parameters.require("id")) }
-        router.post("/v1/tasks/:id/retry") { _, context in try await retry(try context.parameters.require("id")) }
+        router.get("/v1/tasks/:id") { _, context in try await show(try context.taskID()) }
+        router.post("/v1/tasks/:id/retry") { _, context in try await retry(try context.taskID()) }
     }
 
     /// `?state=&verdict=&tag=key:value&created_after=&created_before=&limit=&cursor=`; times in

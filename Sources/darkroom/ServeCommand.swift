@@ -82,6 +82,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try resolve(SettingLayers(environment: ProcessInfo.processInfo.environment, configPath: config))
+        LoggingSystem.bootstrap { label in EscapingLogHandler(StreamLogHandler.standardError(label: label)) }
         var logger = Logger(label: "darkroom")
         logger.logLevel = try logLevelSetting(SettingLayers(environment: ProcessInfo.processInfo.environment, configPath: config))
         FFmpegLogging.configure(verbose: false)

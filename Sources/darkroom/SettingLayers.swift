@@ -74,7 +74,9 @@ struct SettingLayers {
     func list(_ flags: [String], _ name: String) throws -> [String] {
         if !flags.isEmpty { return flags }
         if let text = environment[Self.variable(name)] {
-            return text.split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init)
+            let items = text.split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init)
+            // Set but empty is a value, not an absence: an empty token, which serve refuses.
+            return items.isEmpty ? [""] : items
         }
         switch file[name] {
         case nil, .null: return []

@@ -49,4 +49,38 @@ import Testing
         #expect(badSecret.status == 64)
         #expect(badSecret.stderr.contains("a webhook secret must be whsec_"), "\(badSecret.stderr)")
     }
+
+    @Test func aHostIsLoopbackByItsAddressNotItsSpelling() async throws {
+        let folder = try makeTemporaryFolder("serve-host")
+        for host in ["127.evil.com", "localhost.evil.com", "127.0.0.1.nip.io"] {
+            let named = try await runDarkroom(["serve", "--data", folder.path, "--host", host, "--port", "0"], timeout: .seconds(30))
+            #expect(named.status == 2, "\(host) started without authentication")
+            #expect(named.stderr.contains("neither --webhook-secret nor --token"), "\(host): \(named.stderr)")
+        }
+        let loopback = try await ServerProcess(data: folder.appendingPathComponent("a"), arguments: ["--host", "127.0.0.1"])
+        #expect(try await loopback.request("GET", "/healthz").status == 200)
+        await loopback.stop()
+    }
+
+    @Test func anEmptyTokenStopsTheServerFromEveryLayer() async throws {
+        let folder = try makeTemporaryFolder("serve-empty-token")
+        let config = folder.appendingPathComponent("darkroom.json")
+        try Data(#"{"admin-token": [""]}"#.utf8).write(to: config)
+        let cases: [([String], [String: String], String)] = [
+            (["--token", ""], [:], "a --token is empty"),
+            (["--admin-token", ""], [:], "an --admin-token is empty"),
+            (["--config", config.path], [:], "an --admin-token is empty"),
+            ([], ["DARKROOM_TOKEN": ""], "a --token is empty"),
+            ([], ["DARKROOM_ADMIN_TOKEN": " "], "an --admin-token is empty"),
+        ]
+        for (arguments, environment, message) in cases {
+            let run = try await runDarkroom(["serve", "--data", folder.path, "--port", "0"] + arguments, environment: environment, timeout: .seconds(30))
+            #expect(run.status == 2, "\(arguments) \(environment)")
+            #expect(run.stderr.contains(message), "\(arguments) \(environment): \(run.stderr)")
+        }
+        let short = try await ServerProcess(data: folder.appendingPathComponent("s"), arguments: ["--token", "abc"])
+        #expect(try await short.request("POST", "/v1/callbacks/kling?token=", body: try RepositoryFiles.sampleCallback("legacy-processing.json")).status == 401)
+        await short.stop()
+        #expect(short.logText.contains("a --token of 3 characters is short enough to guess"), "\(short.logText)")
+    }
 }

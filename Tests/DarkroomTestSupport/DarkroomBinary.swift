@@ -11,6 +11,6 @@ public func darkroomBinary() throws -> String {
 }
 
 /// Runs `darkroom` with `arguments` to its end.
-public func runDarkroom(_ arguments: [String], environment: [String: String] = [:]) async throws -> CommandResult {
-    try await runCommand(try darkroomBinary(), arguments, environment: environment)
+public func runDarkroom(_ arguments: [String], environment: [String: String] = [:], timeout: Duration = .seconds(600)) async throws -> CommandResult {
+    try await runCommand(try darkroomBinary(), arguments, environment: environment, timeout: timeout)
 }

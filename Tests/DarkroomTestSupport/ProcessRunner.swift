@@ -22,8 +22,12 @@ public enum CommandError: Error, CustomStringConvertible {
 
 /// Runs `executable` (a path, or a name looked up on PATH) with `arguments`, to its end, with
 /// `environment` added to this process's. Output goes to temporary files, not pipes, so a
-/// chatty command can never fill a pipe and stall.
-public func runCommand(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) async throws -> CommandResult {
+/// chatty command can never fill a pipe and stall. A command still running after `timeout` is
+/// killed (SIGKILL), so a command that should have stopped by itself fails its test instead of
+/// hanging it.
+public func runCommand(
+    _ executable: String, _ arguments: [String], environment: [String: String] = [:], timeout: Duration = .seconds(600)
+) async throws -> CommandResult {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("darkroom-cmd-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: folder) }
@@ -51,6 +55,10 @@ public func runCommand(_ executable: String, _ arguments: [String], environment:
     let (status, reason): (Int32, Process.TerminationReason) = try await withCheckedThrowingContinuation { continuation in
         process.terminationHandler = { continuation.resume(returning: ($0.terminationStatus, $0.terminationReason)) }
         do { try process.run() } catch { continuation.resume(throwing: error) }
+        let seconds = Double(timeout.components.seconds)
+        DispatchQueue.global().asyncAfter(deadline: .now() + seconds) { [process] in
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        }
     }
     try out.close()
     try err.close()

@@ -13,15 +13,10 @@ struct GalleryController: Sendable {
     let layout: ArchiveLayout
     let doorbell: Doorbell
 
-    func addRoutes(to router: Router<DarkroomRequestContext>) {
+    func addRoutes(to router: some RouterMethods<DarkroomRequestContext>) {
         router.get("/") { request, _ in try await index(request) }
-        router.get("/tasks/:id") { _, context in try await task(try Self.id(context)) }
-        router.post("/tasks/:id/retry") { _, context in try await retry(try Self.id(context)) }
-    }
-
-    private static func id(_ context: DarkroomRequestContext) throws -> String {
-        let raw = try context.parameters.require("id")
-        return raw.removingPercentEncoding ?? raw
+        router.get("/tasks/:id") { _, context in try await task(try context.taskID()) }
+        router.post("/tasks/:id/retry") { _, context in try await retry(try context.taskID()) }
     }
 
     func index(_ request: Request) async throws -> Response {

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Hummingbird
 
@@ -40,9 +41,17 @@ enum HTML {
             <title>\(escape(title)) · Darkroom</title><style>\(style)</style></head>
             <body><header><a class="brand" href="/">Darkroom</a></header><main>\(body)</main></body></html>
             """
-        return Response(status: status, headers: [.contentType: "text/html; charset=utf-8"],
+        return Response(status: status, headers: [.contentType: "text/html; charset=utf-8", .contentSecurityPolicy: contentSecurityPolicy],
                         body: ResponseBody(byteBuffer: ByteBuffer(string: html)))
     }
+
+    /// Pages load only this server's images, media and the one script the gallery has (by its
+    /// hash); no other site may frame them, and forms post only here.
+    static let contentSecurityPolicy: String = {
+        let hash = Data(SHA256.hash(data: Data(TaskView.script.utf8))).base64EncodedString()
+        return "default-src 'none'; img-src 'self'; media-src 'self'; style-src 'unsafe-inline'; script-src 'sha256-\(hash)'; "
+            + "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+    }()
 
     static func badge(_ text: String, kind: String) -> String {
         "<span class=\"badge badge-\(escape(kind))\">\(escape(text))</span>"

@@ -32,7 +32,7 @@ struct TaskView {
             body += files(index)
         }
         body += historyTable()
-        return body + Self.script
+        return body + "<script>" + Self.script + "</script>"
     }
 
     private func link(_ path: String) -> String {
@@ -116,8 +116,7 @@ struct TaskView {
 
     /// Scrub previews: the storyboard's WebVTT cues (`sprite.jpg#xywh=x,y,w,h`) shown as the
     /// slider moves; the player itself needs no script.
-    private static let script = """
-        <script>
+    static let script = """
         document.querySelectorAll("section.video").forEach(function (section) {
           var video = section.querySelector("video"), track = section.querySelector("track"),
               scrub = section.querySelector(".scrub"), preview = section.querySelector(".preview");
@@ -138,6 +137,5 @@ struct TaskView {
           });
           scrub.addEventListener("change", function () { video.currentTime = video.duration * scrub.value / 1000; });
         });
-        </script>
         """
 }
