@@ -4,6 +4,7 @@
 # veryfast CRF 23 `preview` with 96 kb/s AAC), in the same run, on a 10 s and a 60 s
 # 1080p30 H.264 + AAC clip of about 10 Mb/s (13 MB for 10 s):
 #   (a) darkroom media
+#   (a') darkroom media --worker-process: the same work in a media child, as the service runs it
 #   (b) the sequential pipeline: ffprobe; ffmpeg for poster and thumbnails; ffmpeg for the
 #       storyboard; ffmpeg for each rendition
 #   (c) one ffmpeg command producing every output from one decode (its default bicubic scaler)
@@ -67,9 +68,10 @@ for duration in $durations; do
   export clip poster thumbs tiles_select columns rows
   export x264_line="${x264[*]}"
 
-  for pipeline in a b c c2 d; do : > "$work/$pipeline.txt"; done
+  for pipeline in a a2 b c c2 d; do : > "$work/$pipeline.txt"; done
   for _ in $(seq "$runs"); do
     rm -rf "$work/out"; measure "$darkroom" media "$clip" --out "$work/out" >> "$work/a.txt"
+    rm -rf "$work/out"; measure "$darkroom" media --worker-process "$clip" --out "$work/out" >> "$work/a2.txt"
     rm -rf "$work/out"; measure bash -c "x264=(\$x264_line); sequential '$work/out'" >> "$work/b.txt"
     rm -rf "$work/out"; measure bash -c "x264=(\$x264_line); one_command '$work/out' bicubic" >> "$work/c.txt"
     rm -rf "$work/out"; measure bash -c "x264=(\$x264_line); one_command '$work/out' area" >> "$work/c2.txt"
@@ -83,12 +85,13 @@ for duration in $durations; do
 
   size=$(du -m "$clip" | cut -f1)
   row "${duration} s (${size} MB)" "(a) darkroom media" "$work/a.txt"
+  row "${duration} s (${size} MB)" "(a') darkroom media --worker-process (a media child)" "$work/a2.txt"
   row "${duration} s (${size} MB)" "(b) sequential ffprobe + 4 ffmpeg" "$work/b.txt"
   row "${duration} s (${size} MB)" "(c) one ffmpeg, one decode (bicubic)" "$work/c.txt"
   row "${duration} s (${size} MB)" "(c') one ffmpeg, one decode (area, as darkroom)" "$work/c2.txt"
   row "${duration} s (${size} MB)" "decoding alone (ffmpeg -f null)" "$work/d.txt"
-  a=$(median < "$work/a.txt"); c=$(median < "$work/c.txt"); c2=$(median < "$work/c2.txt"); b=$(median < "$work/b.txt")
-  echo "| ${duration} s | ratios | a/c $(awk "BEGIN{printf \"%.2f\", $a/$c}") | a/c' $(awk "BEGIN{printf \"%.2f\", $a/$c2}") | a/b $(awk "BEGIN{printf \"%.2f\", $a/$b}") | |"
+  a=$(median < "$work/a.txt"); a2=$(median < "$work/a2.txt"); c=$(median < "$work/c.txt"); c2=$(median < "$work/c2.txt"); b=$(median < "$work/b.txt")
+  echo "| ${duration} s | ratios | a/c $(awk "BEGIN{printf \"%.2f\", $a/$c}") | a/c' $(awk "BEGIN{printf \"%.2f\", $a/$c2}") | a/b $(awk "BEGIN{printf \"%.2f\", $a/$b}") | a'/a $(awk "BEGIN{printf \"%.3f\", $a2/$a}") |"
 done
 echo
 echo "$(nproc) cores; $(ffmpeg -version | head -1 | cut -d' ' -f1-3)"

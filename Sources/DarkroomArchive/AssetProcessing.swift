@@ -4,11 +4,11 @@ import DarkroomMedia
 import Foundation
 
 /// Turns each downloaded asset into its index entry: verifies it and makes its outputs with the
-/// media pipeline (on a thread of its own, as the work blocks), then gives the source its name
-/// from its content. An asset whose download failed gets an entry with a `download_failed`
+/// media pipeline (in this process or a child, as `media` says), then gives the source its name
+/// from its content. A source whose media work died keeps its download, named `source.bin`. An asset whose download failed gets an entry with a `download_failed`
 /// problem, so the task says what is missing.
 struct AssetProcessing {
-    let media: MediaProcessor
+    let media: any MediaWork
     let folder: URL
     let taskID: String
 
@@ -21,14 +21,13 @@ struct AssetProcessing {
         }
         let assetFolder = folder.appendingPathComponent(asset.name, isDirectory: true)
         let prefix = asset.name + "/"
-        let media = self.media
-        let outcome = await OwnThread.run(name: "darkroom-media") { () -> Result<VideoEntry, MediaError> in
-            Result { () throws(MediaError) in
-                try media.video(at: result.path, into: assetFolder, pathPrefix: prefix,
-                                reportedDuration: video.reportedDuration, asset: asset.name)
-            }
+        let made: VideoEntry
+        do {
+            made = try await media.video(at: result.path, into: assetFolder, pathPrefix: prefix,
+                                         reportedDuration: video.reportedDuration, asset: asset.name)
+        } catch {
+            throw ArchiveError(taskID: taskID, error)
         }
-        let made = try outcome.get(taskID: taskID)
         entry.probe = made.probe
         entry.durationCheck = made.durationCheck
         entry.decode = made.decode
@@ -47,13 +46,12 @@ struct AssetProcessing {
             return ImageEntry(index: image.index, url: image.url.redacted, problems: [Self.downloadProblem(asset, download?.error)])
         }
         let assetFolder = folder.appendingPathComponent(asset.name, isDirectory: true)
-        let media = self.media
-        let outcome = await OwnThread.run(name: "darkroom-media") { () -> Result<ImageEntry, MediaError> in
-            Result { () throws(MediaError) in
-                try media.image(at: result.path, into: assetFolder, pathPrefix: asset.name + "/", asset: asset.name)
-            }
+        var entry: ImageEntry
+        do {
+            entry = try await media.image(at: result.path, into: assetFolder, pathPrefix: asset.name + "/", asset: asset.name)
+        } catch {
+            throw ArchiveError(taskID: taskID, error)
         }
-        var entry = try outcome.get(taskID: taskID)
         entry.index = image.index
         entry.url = image.url.redacted
         entry.source = try keep(result, as: SourceName.image(entry.probe), in: asset)
@@ -75,14 +73,5 @@ struct AssetProcessing {
             message += "; result URLs expire, so it may be gone: ask the generator for the result again"
         }
         return Problem(.downloadFailed, asset: asset.name, message)
-    }
-}
-
-extension Result where Failure == MediaError {
-    fileprivate func get(taskID: String) throws(ArchiveError) -> Success {
-        switch self {
-        case .success(let value): return value
-        case .failure(let error): throw ArchiveError(taskID: taskID, error)
-        }
     }
 }

@@ -16,11 +16,11 @@ import Foundation
 public struct TaskArchiver: Sendable {
     public let layout: ArchiveLayout
     public let fetcher: Fetcher
-    public let media: MediaProcessor
+    public let media: any MediaWork
     /// Downloads of one task that run at once.
     public let downloadConcurrency: Int
 
-    public init(layout: ArchiveLayout, fetcher: Fetcher, media: MediaProcessor, downloadConcurrency: Int = 4) {
+    public init(layout: ArchiveLayout, fetcher: Fetcher, media: any MediaWork, downloadConcurrency: Int = 4) {
         self.layout = layout
         self.fetcher = fetcher
         self.media = media

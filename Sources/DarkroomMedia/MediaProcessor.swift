@@ -18,9 +18,11 @@ public struct MediaProcessor: Sendable {
     }
 
     /// Verifies the video at `path` and writes its outputs into `folder`, created if needed.
-    /// Paths in the entry are `pathPrefix` plus the output's name (`poster.jpg`).
+    /// Paths in the entry are `pathPrefix` plus the output's name (`poster.jpg`). `probed` is
+    /// told the probe before the decode starts (the media child reports the duration with it).
     public func video(
-        at path: String, into folder: URL, pathPrefix: String = "", reportedDuration: Double? = nil, asset: String
+        at path: String, into folder: URL, pathPrefix: String = "", reportedDuration: Double? = nil, asset: String,
+        probed: (ProbeResult) -> Void = { _ in }
     ) throws(MediaError) -> VideoEntry {
         var entry = VideoEntry(reportedDuration: reportedDuration)
         let verification = VideoVerification(settings: settings, asset: asset)
@@ -33,6 +35,7 @@ public struct MediaProcessor: Sendable {
             return entry
         }
         entry.probe = probe
+        probed(probe)
         if let refusal = verification.refusal(probe) {
             entry.problems.append(refusal)
             return entry

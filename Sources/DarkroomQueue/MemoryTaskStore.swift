@@ -112,13 +112,19 @@ public final class MemoryTaskStore: TaskStore {
         }
     }
 
-    public func reclaimExpired(now: Date) async throws(StoreError) -> Int {
+    public func reclaimExpired(now: Date, maxAttempts: Int) async throws(StoreError) -> Int {
         state.withLock { state in
             var reclaimed = 0
             for (id, var task) in state.tasks
             where [.downloading, .processing].contains(task.state) && (task.leaseExpiresAt ?? now) < now {
-                task.state = .queued
-                task.nextAttemptAt = now
+                if task.attempts >= maxAttempts {
+                    task.state = .failed
+                    task.lastError = JobFailure.workerDied(attempts: maxAttempts)
+                    task.nextAttemptAt = nil
+                } else {
+                    task.state = .queued
+                    task.nextAttemptAt = now
+                }
                 Self.dropLease(&task, now: now)
                 state.tasks[id] = task
                 reclaimed += 1

@@ -163,13 +163,20 @@ public final class SQLiteTaskStore: TaskStore {
             """, [Self.milliseconds(now), Self.milliseconds(now)])
     }
 
-    public func reclaimExpired(now: Date) async throws(StoreError) -> Int {
+    public func reclaimExpired(now: Date, maxAttempts: Int) async throws(StoreError) -> Int {
         try await write("reclaim expired leases") { db in
+            let at = Self.milliseconds(now)
+            try db.execute(sql: """
+                UPDATE tasks SET state = 'failed', last_error = ?, next_attempt_at = NULL, lease_owner = NULL, lease_expires_at = NULL,
+                    changed_at = ?
+                WHERE state IN ('downloading', 'processing') AND lease_expires_at < ? AND attempts >= ?
+                """, arguments: [JobFailure.workerDied(attempts: maxAttempts), at, at, maxAttempts])
+            let failed = db.changesCount
             try db.execute(sql: """
                 UPDATE tasks SET state = 'queued', next_attempt_at = ?, lease_owner = NULL, lease_expires_at = NULL, changed_at = ?
                 WHERE state IN ('downloading', 'processing') AND lease_expires_at < ?
-                """, arguments: [Self.milliseconds(now), Self.milliseconds(now), Self.milliseconds(now)])
-            return db.changesCount
+                """, arguments: [at, at, at])
+            return failed + db.changesCount
         }
     }
 

@@ -26,8 +26,10 @@ public protocol TaskStore: Sendable {
     func fail(_ job: Job, error: String, retryAt: Date?, now: Date) async throws(StoreError) -> Bool
     /// Gives the job back unfinished (shutdown): queued again at once, the attempt not counted.
     func release(_ job: Job, now: Date) async throws(StoreError) -> Bool
-    /// Puts jobs whose lease ran out back in the queue; returns how many.
-    func reclaimExpired(now: Date) async throws(StoreError) -> Int
+    /// Puts jobs whose lease ran out back in the queue; returns how many. A job whose worker
+    /// died (or stalled) in each of its `maxAttempts` attempts is failed for good instead, so a
+    /// task that kills its worker every time never loops.
+    func reclaimExpired(now: Date, maxAttempts: Int) async throws(StoreError) -> Int
     /// Queues a failed task's job again with fresh attempts. Nil when the task is unknown;
     /// `retried` false, the task unchanged, when it is not failed or has no succeeded callback.
     func retry(_ id: String, now: Date) async throws(StoreError) -> (task: TaskRecord, retried: Bool)?

@@ -39,7 +39,7 @@ public func buildApplication(
     let archiver = TaskArchiver(
         layout: layout,
         fetcher: Fetcher(options: FetchOptions(addressPolicy: AddressPolicy(allowPrivate: settings.allowPrivate))),
-        media: MediaProcessor())
+        media: settings.mediaWorker.map { MediaWorkerProcess(executable: $0, limits: settings.mediaLimits) } ?? InProcessMedia())
     let workers = ArchiveWorkers(store: store, archiver: archiver, settings: settings, doorbell: doorbell, metrics: metrics, logger: logger)
     return Application(
         router: router,

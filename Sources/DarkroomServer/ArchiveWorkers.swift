@@ -97,7 +97,7 @@ struct ArchiveWorkers: Service {
             if lastReclaim.map({ ContinuousClock.now - $0 >= settings.lease / 2 }) ?? true {
                 lastReclaim = .now
                 do {
-                    let reclaimed = try await store.reclaimExpired(now: Date())
+                    let reclaimed = try await store.reclaimExpired(now: Date(), maxAttempts: settings.maxAttempts)
                     if reclaimed > 0 { logger.notice("put \(reclaimed) job(s) with an expired lease back in the queue") }
                 } catch {
                     logger.error("cannot reclaim expired leases: \(error)")

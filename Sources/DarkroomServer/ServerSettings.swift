@@ -1,5 +1,6 @@
 import DarkroomCore
 import DarkroomFetch
+import DarkroomMedia
 import Foundation
 
 /// Everything `darkroom serve` can be told. `ServeCommand` fills it from flags, `DARKROOM_*`
@@ -34,6 +35,10 @@ public struct ServerSettings: Sendable {
     public var shutdownGrace: Duration
     /// Give the admin cookie `Secure` even when no proxy says the request came over https.
     public var secureCookie: Bool
+    /// The `darkroom` binary that runs each asset's media work as a child process under
+    /// `mediaLimits`; nil runs it in this process (tests of the library, where there is no binary).
+    public var mediaWorker: URL?
+    public var mediaLimits: MediaWorkerLimits
     /// How long storing a callback waits for a locked database before answering 503.
     public var databaseBusyTimeout: TimeInterval
 
@@ -54,6 +59,8 @@ public struct ServerSettings: Sendable {
         lease = .seconds(60)
         shutdownGrace = .seconds(20)
         secureCookie = false
+        mediaWorker = nil
+        mediaLimits = MediaWorkerLimits()
         databaseBusyTimeout = 5
     }
 

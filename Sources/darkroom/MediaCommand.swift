@@ -3,7 +3,7 @@ import DarkroomCore
 import DarkroomMedia
 import Foundation
 
-struct MediaCommand: ParsableCommand {
+struct MediaCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "media",
         abstract: "Verify a local video or image and make its archive outputs; print its index entry as JSON.",
@@ -48,6 +48,9 @@ struct MediaCommand: ParsableCommand {
     @Flag(name: .long, help: "Show FFmpeg's own warnings on stderr.")
     var verbose = false
 
+    @Flag(name: .long, help: "Do the work in a media child process under the default limits, as darkroom serve does.")
+    var workerProcess = false
+
     func validate() throws {
         guard tolerance >= 0 else { throw ValidationError("--tolerance must be 0 or more") }
         guard (0...100).contains(thumbnails) else { throw ValidationError("--thumbnails must be between 0 and 100") }
@@ -58,7 +61,7 @@ struct MediaCommand: ParsableCommand {
         }
     }
 
-    func run() throws {
+    func run() async throws {
         FFmpegLogging.configure(verbose: verbose)
         var settings = MediaSettings()
         settings.durationTolerance = tolerance
@@ -68,6 +71,8 @@ struct MediaCommand: ParsableCommand {
         settings.limits.maxPixels = maxPixels
         settings.limits.maxDuration = maxDuration
         let processor = MediaProcessor(settings: settings)
+        let work: any MediaWork = workerProcess
+            ? MediaWorkerProcess(executable: URL(fileURLWithPath: "/proc/self/exe"), settings: settings) : InProcessMedia(processor)
         let folder = URL(fileURLWithPath: out)
         let asset = URL(fileURLWithPath: file).lastPathComponent
 
@@ -75,12 +80,12 @@ struct MediaCommand: ParsableCommand {
         do {
             let source = try StoredFile(hashing: URL(fileURLWithPath: file), as: file)
             if processor.isImage(at: file) {
-                var entry = try processor.image(at: file, into: folder, asset: asset)
+                var entry = try await work.image(at: file, into: folder, pathPrefix: "", asset: asset)
                 entry.source = source
                 problems = entry.problems
                 try printJSON(entry)
             } else {
-                var entry = try processor.video(at: file, into: folder, reportedDuration: reportedDuration, asset: asset)
+                var entry = try await work.video(at: file, into: folder, pathPrefix: "", reportedDuration: reportedDuration, asset: asset)
                 entry.source = source
                 problems = entry.problems
                 try printJSON(entry)

@@ -57,7 +57,7 @@ struct ProcessCommand: AsyncParsableCommand {
         let archiver = TaskArchiver(
             layout: dataOptions.layout,
             fetcher: Fetcher(options: download.fetchOptions),
-            media: MediaProcessor())
+            media: MediaWorkerProcess(executable: URL(fileURLWithPath: "/proc/self/exe")))
         let bar: ProgressBar? = isatty(STDERR_FILENO) == 1 ? ProgressBar() : nil
         let index: TaskIndex
         do {

@@ -27,6 +27,7 @@ struct ServeCommand: AsyncParsableCommand {
     static let settingNames = [
         "data", "host", "port", "token", "webhook-secret", "admin-token", "allow-private", "insecure-no-auth", "download-workers",
         "media-workers", "body-limit", "max-attempts", "retry-base-seconds", "lease-seconds", "shutdown-grace", "log-level",
+        "media-in-process", "media-memory-limit", "media-file-size-limit", "media-deadline-base", "media-deadline-per-second",
     ]
 
     @Option(help: ArgumentHelp("The data folder: the database and the archive. Default: ./darkroom-data.", valueName: "dir"))
@@ -74,6 +75,21 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Seconds running jobs may go on after SIGTERM. Default: 20.")
     var shutdownGrace: Int?
 
+    @Flag(help: "Run media work in this process instead of a child process per asset (a crash in FFmpeg then stops the service).")
+    var mediaInProcess = false
+
+    @Option(help: "Address space a media child may use, bytes. Default: 8589934592 (8 GiB).")
+    var mediaMemoryLimit: Int?
+
+    @Option(help: "Largest file a media child may write, bytes. Default: 17179869184 (16 GiB).")
+    var mediaFileSizeLimit: Int?
+
+    @Option(help: "Seconds a media child has before its video is probed, and on top of the per-second time after. Default: 120.")
+    var mediaDeadlineBase: Int?
+
+    @Option(help: "Seconds a media child has per second of video (its measured duration). Default: 10.")
+    var mediaDeadlinePerSecond: Int?
+
     @Option(help: "trace, debug, info, notice, warning, error or critical. Default: info.")
     var logLevel: String?
 
@@ -119,6 +135,12 @@ struct ServeCommand: AsyncParsableCommand {
         settings.retryBaseDelay = .seconds(try layers.int(retryBaseSeconds, "retry-base-seconds", default: 30, minimum: 0))
         settings.lease = .seconds(try layers.int(leaseSeconds, "lease-seconds", default: 60, minimum: 3))
         settings.shutdownGrace = .seconds(try layers.int(shutdownGrace, "shutdown-grace", default: 20, minimum: 0))
+        if !(try layers.bool(mediaInProcess, "media-in-process")) { settings.mediaWorker = URL(fileURLWithPath: "/proc/self/exe") }
+        let limits = MediaWorkerLimits()
+        settings.mediaLimits.addressSpace = UInt64(try layers.int(mediaMemoryLimit, "media-memory-limit", default: Int(limits.addressSpace), minimum: 64 << 20))
+        settings.mediaLimits.fileSize = UInt64(try layers.int(mediaFileSizeLimit, "media-file-size-limit", default: Int(limits.fileSize), minimum: 1 << 20))
+        settings.mediaLimits.deadlineBase = Double(try layers.int(mediaDeadlineBase, "media-deadline-base", default: Int(limits.deadlineBase), minimum: 1))
+        settings.mediaLimits.deadlinePerSecond = Double(try layers.int(mediaDeadlinePerSecond, "media-deadline-per-second", default: Int(limits.deadlinePerSecond), minimum: 0))
         return settings
     }
 

@@ -26,6 +26,17 @@ import Testing
         #expect(leftovers.isEmpty)
     }
 
+    /// The 33-byte PNG that promises 4294967295 × 4294967295 pixels used to trap (exit 132).
+    @Test(arguments: [[], ["--worker-process"]])
+    func anImageWhosePixelsOverflowIsTooLarge(_ mode: [String]) async throws {
+        let out = try makeTemporaryFolder("cli-media-huge")
+        let path = out.appendingPathComponent("huge.png")
+        try HostileMedia.hugePNG.write(to: path)
+        let result = try await runDarkroom(["media", path.path, "--out", out.appendingPathComponent("o").path] + mode)
+        #expect(result.status == 3, "\(result.status) \(result.stderr)")
+        #expect(result.stderr.contains("darkroom: too_large: huge.png: 4294967295x4294967295 is over the limit"), "\(result.stderr)")
+    }
+
     @Test func cutShortVideoExitsThreeAndSaysWhy() async throws {
         let out = try makeTemporaryFolder("cli-media-cut")
         let path = try await TestClips.shared.path(.cutShort)

@@ -28,6 +28,16 @@ import Testing
         try await expectPicture(unprefixed, in: folder)
     }
 
+    @Test func aHeaderWhosePixelCountOverflowsIsTooLarge() throws {
+        let path = try makeTemporaryFolder("huge-png").appendingPathComponent("huge.png")
+        try HostileMedia.hugePNG.write(to: path)
+        #expect(HostileMedia.hugePNG.count == 33)
+        let (entry, _) = try process(path.path)
+        #expect(entry.problems.map(\.kind) == [.tooLarge])
+        #expect(entry.problems.first?.message.contains("4294967295x4294967295 is over the limit") == true, "\(entry.problems)")
+        #expect(entry.thumbnail == nil)
+    }
+
     @Test func fileExtensionComesFromTheContent() {
         #expect(ImageProbe(codec: "mjpeg", width: 1, height: 1, pixFmt: nil).fileExtension == "jpg")
         #expect(ImageProbe(codec: "png", width: 1, height: 1, pixFmt: nil).fileExtension == "png")

@@ -92,8 +92,8 @@ enum StoreKind: String, CaseIterable, Sendable {
         #expect(try await store.task("t1")?.state == .downloading)
         #expect(try await store.startProcessing(job, lease: .seconds(30), now: start))
         #expect(try await store.renew(job, lease: .seconds(30), now: start + 20))
-        #expect(try await store.reclaimExpired(now: start + 40) == 0, "renewed until start + 50")
-        #expect(try await store.reclaimExpired(now: start + 51) == 1)
+        #expect(try await store.reclaimExpired(now: start + 40, maxAttempts: 5) == 0, "renewed until start + 50")
+        #expect(try await store.reclaimExpired(now: start + 51, maxAttempts: 5) == 1)
         #expect(try await store.task("t1")?.state == .queued)
         // The first worker's lease is gone: nothing it reports counts.
         #expect(try await store.complete(job, folder: "x", verdict: .ok, now: start + 52) == false)
@@ -102,6 +102,25 @@ enum StoreKind: String, CaseIterable, Sendable {
         #expect(try await store.complete(again, folder: "2025/11/21/t1", verdict: .warning, now: start + 53))
         let task = try #require(try await store.task("t1"))
         #expect(task.state == .archived && task.folder == "2025/11/21/t1" && task.verdict == .warning && task.leaseOwner == nil)
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func aJobWhoseWorkerDiesEveryTimeFailsAfterItsAttempts(kind: StoreKind) async throws {
+        let store = try makeStore(kind)
+        _ = try await store.record(callback(.succeeded, updated: 1))
+        var now = start
+        for attempt in 1...3 {
+            // The worker dies holding the job: nothing is reported, the lease runs out.
+            let job = try #require(try await store.claim(owner: "w\(attempt)", lease: .seconds(30), now: now), "attempt \(attempt)")
+            #expect(job.attempt == attempt)
+            now += 31
+            #expect(try await store.reclaimExpired(now: now, maxAttempts: 3) == 1)
+        }
+        let task = try #require(try await store.task("t1"))
+        #expect(task.state == .failed)
+        #expect(task.lastError?.hasPrefix("the worker died or stalled during each of 3 attempt(s)") == true, "\(task.lastError ?? "")")
+        #expect(try await store.claim(owner: "w4", lease: .seconds(30), now: now + 3600) == nil, "no fourth attempt, no loop")
+        #expect(try await store.retry("t1", now: now)?.retried == true, "a person can still retry it")
     }
 
     @Test(arguments: StoreKind.allCases)

@@ -75,6 +75,28 @@ import Testing
         #expect(result.stdout == "verified\n", "\(result.stderr)")
     }
 
+    /// A flood of signature values costs one refusal, not one HMAC of the body per value.
+    @Test func aFloodOfSignatureValuesIsRefusedBeforeAnyHMAC() async throws {
+        try await withRouter(try settings(secrets: [Self.secretA])) { client in
+            var headers = signed(body, secret: Self.secretB)
+            let name = HTTPField.Name("webhook-signature")!
+            let one = headers[name]!
+            headers[name] = Array(repeating: one, count: 1500).joined(separator: " ")
+            let flood = try await client.postCallback(body, headers: headers)
+            #expect(flood.status == .unauthorized)
+            #expect(flood.errorMessage == "webhook-signature is over 1024 bytes")
+
+            headers[name] = Array(repeating: "v1,AA==", count: 20).joined(separator: " ")
+            let many = try await client.postCallback(body, headers: headers)
+            #expect(many.errorMessage == "webhook-signature has 20 values; at most 8 are read")
+
+            // Eight values, the right one last, still pass.
+            var rotated = signed(body, secret: Self.secretA)
+            rotated[name] = Array(repeating: one, count: 7).joined(separator: " ") + " " + rotated[name]!
+            #expect(try await client.postCallback(body, headers: rotated).status == .ok)
+        }
+    }
+
     @Test func badSignaturesAreRefusedWithTheReason() async throws {
         try await withRouter(try settings(secrets: [Self.secretA])) { client in
             let wrongSecret = try await client.postCallback(body, headers: signed(body, secret: Self.secretB))

@@ -32,6 +32,10 @@ public final class ServerProcess: @unchecked Sendable {
         }
     }
 
+    /// The server's process id, and whether it still runs (a test shows the same process survived).
+    public var pid: Int32 { process.processIdentifier }
+    public var isRunning: Bool { process.isRunning }
+
     public var logText: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
 
     public func url(_ path: String) -> URL {

@@ -38,14 +38,39 @@ public struct WebhookSignature: Sendable {
         guard abs(Double(seconds) - now.timeIntervalSince1970) <= tolerance else {
             throw CallerError("webhook-timestamp is more than \(Int(tolerance)) s from now")
         }
+        // Bounded before any HMAC is computed: a header of thousands of values would otherwise
+        // buy that many passes over the body, without a credential.
+        guard signature.utf8.count <= Self.maxSignatureHeaderBytes else {
+            throw CallerError("webhook-signature is over \(Self.maxSignatureHeaderBytes) bytes")
+        }
+        let values = signature.split(separator: " ")
+        guard values.count <= Self.maxSignatureValues else {
+            throw CallerError("webhook-signature has \(values.count) values; at most \(Self.maxSignatureValues) are read")
+        }
+        guard id.utf8.count <= 256 else { throw CallerError("webhook-id is over 256 bytes") }
+        let offered = values.compactMap { value -> Data? in
+            guard value.hasPrefix("v1,") else { return nil }
+            return Data(base64Encoded: String(value.dropFirst(3)))
+        }
+        guard !offered.isEmpty else { throw CallerError("no v1 value in webhook-signature") }
         let signed = Self.signedContent(id: id, timestamp: timestamp, body: body)
-        for value in signature.split(separator: " ") {
-            guard value.hasPrefix("v1,"), let mac = Data(base64Encoded: String(value.dropFirst(3))) else { continue }
-            for secret in secrets where HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: signed, using: secret.key) {
-                return
-            }
+        // One HMAC per secret, compared with every value in constant time.
+        for secret in secrets {
+            let expected = Data(HMAC<SHA256>.authenticationCode(for: signed, using: secret.key))
+            var matched = false
+            for mac in offered { matched = Self.constantTimeEqual(mac, expected) || matched }
+            if matched { return }
         }
         throw CallerError("no webhook-signature matches the body")
+    }
+
+    /// At most this many space-separated values are read (a rotation needs two).
+    public static let maxSignatureValues = 8
+    public static let maxSignatureHeaderBytes = 1024
+
+    private static func constantTimeEqual(_ a: Data, _ b: Data) -> Bool {
+        guard a.count == b.count else { return false }
+        return zip(a, b).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
     }
 
     /// The `webhook-signature` value for a request signed with `secret`.

@@ -5,15 +5,44 @@ import Synchronization
 /// show that a crash at any moment loses nothing and leaves no half task.
 ///
 /// With `DARKROOM_TEST_KILL_AT=N` in the environment, the process sends itself SIGKILL on
-/// reaching its Nth checkpoint; without it, `reached()` does nothing. Nothing else reads it.
+/// reaching the Nth checkpoint; without it, `reached()` does nothing. The count is shared with
+/// the process's media children (`childEnvironment`, a counter file), so the Nth point may be a
+/// child's: the child then kills its parent and itself, as a power cut would kill both.
 public enum Checkpoint {
-    private static let killAt: Int? = ProcessInfo.processInfo.environment["DARKROOM_TEST_KILL_AT"].flatMap { Int($0) }
-    private static let passed = Atomic<Int>(0)
+    private static let environment = ProcessInfo.processInfo.environment
+    private static let killAt: Int? = environment["DARKROOM_TEST_KILL_AT"].flatMap { Int($0) }
+    private static let isChild = environment["DARKROOM_TEST_KILL_PARENT"] == "1"
+    private static let counter: String = environment["DARKROOM_TEST_KILL_COUNTER"]
+        ?? NSTemporaryDirectory() + "darkroom-checkpoints-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+    private static let lock = Mutex(())
 
     public static func reached() {
         guard let killAt else { return }
-        if passed.add(1, ordering: .relaxed).newValue == killAt {
+        if next() == killAt {
+            if isChild { kill(getppid(), SIGKILL) }
             kill(getpid(), SIGKILL)
+        }
+    }
+
+    /// What a media child's environment needs to count on from where this process is.
+    public static var childEnvironment: [String: String] {
+        guard let killAt else { return [:] }
+        return ["DARKROOM_TEST_KILL_AT": String(killAt), "DARKROOM_TEST_KILL_COUNTER": counter, "DARKROOM_TEST_KILL_PARENT": "1"]
+    }
+
+    /// The shared count, plus one.
+    private static func next() -> Int {
+        lock.withLock { _ in
+            let descriptor = open(counter, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+            guard descriptor >= 0 else { return 0 }
+            defer { close(descriptor) }
+            flock(descriptor, LOCK_EX)
+            var bytes = [UInt8](repeating: 0, count: 32)
+            let count = read(descriptor, &bytes, bytes.count)
+            let value = (count > 0 ? Int(String(decoding: bytes[0..<count], as: UTF8.self)) : nil) ?? 0
+            let text = Array(String(value + 1).utf8)
+            _ = pwrite(descriptor, text, text.count, 0)
+            return value + 1
         }
     }
 }

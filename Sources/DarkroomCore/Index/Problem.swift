@@ -16,6 +16,11 @@ public struct Problem: Sendable, Equatable, Codable {
         case unsupportedMedia = "unsupported_media"
         /// Bigger than the configured limits (pixels per frame, duration, bytes).
         case tooLarge = "too_large"
+        /// The media worker (a child process) died: a crash, or a resource limit that kills
+        /// (memory, file size, CPU time). The source is kept; its outputs are not made.
+        case mediaCrashed = "media_crashed"
+        /// The media worker did not finish within its deadline and was stopped.
+        case mediaTimeout = "media_timeout"
     }
 
     public enum Severity: String, Sendable, Codable {

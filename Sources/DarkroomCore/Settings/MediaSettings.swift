@@ -1,6 +1,6 @@
 /// What the media pipeline makes of each video and image, and the limits it enforces.
 /// The defaults are what DESIGN.md promises; every value can be changed by configuration.
-public struct MediaSettings: Sendable, Equatable {
+public struct MediaSettings: Sendable, Equatable, Codable {
     /// Largest accepted |measured − reported| duration, seconds.
     public var durationTolerance: Double = 0.5
     /// Whether a duration mismatch fails the task (`error`) or only warns (`warning`).
@@ -18,8 +18,8 @@ public struct MediaSettings: Sendable, Equatable {
 }
 
 /// Poster and thumbnail frames.
-public struct ThumbnailSettings: Sendable, Equatable {
-    public enum Format: String, Sendable, Equatable, CaseIterable {
+public struct ThumbnailSettings: Sendable, Equatable, Codable {
+    public enum Format: String, Sendable, Equatable, CaseIterable, Codable {
         case jpeg, webp
 
         public var fileExtension: String {
@@ -44,7 +44,7 @@ public struct ThumbnailSettings: Sendable, Equatable {
 }
 
 /// The scrubbing storyboard: one tile per `interval` seconds, at most `maxTiles`.
-public struct StoryboardSettings: Sendable, Equatable {
+public struct StoryboardSettings: Sendable, Equatable, Codable {
     public var enabled = true
     public var tileWidth = 160
     /// Seconds per tile; longer videos get a longer interval so the tiles stay within `maxTiles`.
@@ -56,7 +56,7 @@ public struct StoryboardSettings: Sendable, Equatable {
 }
 
 /// Hostile or absurd media is refused before it is decoded.
-public struct MediaLimits: Sendable, Equatable {
+public struct MediaLimits: Sendable, Equatable, Codable {
     /// Largest frame or image, in pixels (width × height). Default: 8K UHD, 7680 × 4320.
     public var maxPixels = 7680 * 4320
     /// Longest video, seconds (header or measured). Default: 3 hours.

@@ -3,8 +3,8 @@
 /// Sizes are a box in either orientation: the upright picture is scaled down (never up), aspect
 /// kept, until its long side fits `maxLongSide` and its short side `maxShortSide`; both
 /// dimensions are then made even, as H.264 in yuv420p needs.
-public struct RenditionProfile: Sendable, Equatable {
-    public enum VideoCodec: String, Sendable, Equatable, CaseIterable {
+public struct RenditionProfile: Sendable, Equatable, Codable {
+    public enum VideoCodec: String, Sendable, Equatable, CaseIterable, Codable {
         /// H.264 through libx264.
         case h264
         /// H.265 through libx265, tagged `hvc1` for Apple players.

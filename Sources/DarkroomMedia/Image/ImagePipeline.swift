@@ -34,7 +34,9 @@ struct ImagePipeline {
         guard let header = ImageHeader(path: path) else {
             throw MediaError(.notMedia, input: path, "not an image Darkroom reads (PNG, JPEG or WebP, judged by its first bytes)")
         }
-        if let width = header.width, let height = header.height, width * height > maxPixels {
+        // The header's numbers are the file's: 2³²−1 × 2³²−1 does not fit in an Int.
+        if let width = header.width, let height = header.height,
+           case let (pixels, overflow) = width.multipliedReportingOverflow(by: height), overflow || pixels > maxPixels {
             throw MediaError(.tooLarge, input: path, "\(width)x\(height) is over the limit of \(maxPixels) pixels; not decoded")
         }
         let input = try DemuxerInput(.file(path), maxPixels: maxPixels, format: header.format.demuxer)

@@ -2,8 +2,8 @@ import Foundation
 
 /// Runs blocking work (decoding, encoding) on a thread of its own, off Swift's cooperative
 /// pool, and awaits its result.
-enum OwnThread {
-    static func run<T: Sendable>(name: String, _ body: @escaping @Sendable () -> T) async -> T {
+public enum OwnThread {
+    public static func run<T: Sendable>(name: String, _ body: @escaping @Sendable () -> T) async -> T {
         await withCheckedContinuation { continuation in
             let thread = Thread {
                 continuation.resume(returning: body())
