@@ -1,6 +1,7 @@
 import CLinux
 import DarkroomCore
 import Foundation
+import Synchronization
 
 /// Durable operations on whole folders: sync a tree to disk, and move a finished folder onto
 /// its place in one step, replacing what was there as a whole.
@@ -17,7 +18,11 @@ enum DurableFolder {
         try syncPath(url)
     }
 
+    /// Every path synced, in order, while a test has set it to a list; nil (no record) otherwise.
+    static let syncRecord = Mutex<[String]?>(nil)
+
     static func syncPath(_ url: URL) throws(FileError) {
+        syncRecord.withLock { $0?.append(url.path) }
         let descriptor = open(url.path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw FileError(path: url.path, operation: "open", errno: errno) }
         defer { close(descriptor) }
@@ -30,7 +35,7 @@ enum DurableFolder {
     /// Returns whether something was replaced.
     static func move(_ staged: URL, to target: URL) throws(FileError) -> Bool {
         let parent = target.deletingLastPathComponent()
-        try Folder.make(parent)
+        try makeDurably(parent)
         var replaced = false
         if renameat2(AT_FDCWD, staged.path, AT_FDCWD, target.path, darkroom_rename_noreplace) != 0 {
             let noReplaceErrno = errno
@@ -45,6 +50,24 @@ enum DurableFolder {
         try syncPath(parent)
         try syncPath(staged.deletingLastPathComponent())
         return replaced
+    }
+
+    /// Creates `folder` and whichever of its ancestors are missing, one at a time from the top,
+    /// syncing the parent of each one it creates: a new `<yyyy>` or `<mm>` is an entry in its
+    /// parent like any other, lost in a power cut unless the parent is synced.
+    static func makeDurably(_ folder: URL) throws(FileError) {
+        var missing: [URL] = []
+        var candidate = folder.standardizedFileURL
+        while !FileManager.default.fileExists(atPath: candidate.path), candidate.path != "/" {
+            missing.append(candidate)
+            candidate = candidate.deletingLastPathComponent()
+        }
+        for created in missing.reversed() {
+            if mkdir(created.path, 0o755) != 0 && errno != EEXIST {
+                throw FileError(path: created.path, operation: "mkdir", errno: errno)
+            }
+            try syncPath(created.deletingLastPathComponent())
+        }
     }
 
     /// File systems without renameat2's flags (NFS, some FUSE) answer EINVAL; say what to do.

@@ -7,16 +7,31 @@ import Synchronization
 /// called after the move, the folder and all in it are removed when the owner lets go of it, so
 /// a failed job leaves no debris.
 ///
-/// Its name starts with the process id, so that the folders of a process that died (SIGKILL,
-/// power loss) can be told from those of a live one and removed by `removeAbandoned`.
+/// Each folder `<name>` has a lock file `<name>.lock` that its process holds (`flock`) for as
+/// long as the folder is in use; the kernel lets go of it when the process dies, however it
+/// dies. `removeAbandoned` removes the folders whose lock no one holds. Process ids would not
+/// do: in a container the server is pid 1 on every start, and processes in other pid namespaces
+/// sharing the volume have ids that mean nothing here.
 final class StagingFolder: Sendable {
     let url: URL
+    private let lock: URL
+    private let descriptor: Int32
     private let done = Mutex(false)
 
     init(layout: ArchiveLayout) throws(FileError) {
-        let name = "\(getpid())-\(UInt64.random(in: 0...UInt64.max).hexDigits)"
+        let name = UInt64.random(in: 0...UInt64.max).hexDigits + "-" + UInt64.random(in: 0...UInt64.max).hexDigits
         url = layout.staging.appendingPathComponent(name, isDirectory: true)
-        try Folder.make(url)
+        lock = layout.staging.appendingPathComponent(name + Self.lockSuffix)
+        try Folder.make(layout.staging)
+        // The lock is taken before the folder exists, so a cleaner never sees the folder unlocked.
+        descriptor = try Self.takeLock(at: lock.path)
+        do throws(FileError) {
+            try Folder.make(url)
+        } catch {
+            unlink(lock.path)
+            close(descriptor)
+            throw error
+        }
     }
 
     /// The folder was moved into the archive; there is nothing left to remove.
@@ -28,17 +43,58 @@ final class StagingFolder: Sendable {
         if !done.withLock({ $0 }) {
             try? FileManager.default.removeItem(at: url)
         }
+        unlink(lock.path)
+        close(descriptor)
+    }
+
+    static let lockSuffix = ".lock"
+
+    /// Creates and locks the file at `path`. A cleaner may unlink a lock file that it found
+    /// unlocked between our creating and our locking it; the lock is ours only if the path
+    /// still names the file we locked.
+    private static func takeLock(at path: String) throws(FileError) -> Int32 {
+        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw FileError(path: path, operation: "open", errno: errno) }
+        var held = stat()
+        var named = stat()
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0, fstat(descriptor, &held) == 0 else {
+            let code = errno
+            close(descriptor)
+            throw FileError(path: path, operation: "flock", errno: code)
+        }
+        guard stat(path, &named) == 0, named.st_ino == held.st_ino, named.st_dev == held.st_dev else {
+            close(descriptor)
+            throw FileError(path: path, operation: "flock", errno: ESTALE)
+        }
+        return descriptor
     }
 
     /// Removes what dead processes left in `.staging/`: folders being assembled, and old task
-    /// folders swapped out but not yet deleted. Folders of live processes are left alone.
+    /// folders swapped out but not yet deleted. A folder whose lock file is held belongs to a
+    /// live process and is left alone; one without a lock file is a dead process's.
     static func removeAbandoned(in layout: ArchiveLayout) {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: layout.staging.path) else { return }
-        for name in names {
-            guard let pid = name.split(separator: "-").first.flatMap({ pid_t($0) }), pid > 0 else { continue }
-            if kill(pid, 0) != 0 && errno == ESRCH {
+        for name in names where !name.hasSuffix(lockSuffix) {
+            let lock = layout.staging.appendingPathComponent(name + lockSuffix).path
+            let descriptor = open(lock, O_RDWR | O_CLOEXEC)
+            if descriptor >= 0 {
+                defer { close(descriptor) }
+                guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else { continue }
+                try? FileManager.default.removeItem(at: layout.staging.appendingPathComponent(name))
+                unlink(lock)
+            } else if errno == ENOENT {
                 try? FileManager.default.removeItem(at: layout.staging.appendingPathComponent(name))
             }
+        }
+        // Lock files of folders already gone, left by a process killed between the two removals.
+        for name in names where name.hasSuffix(lockSuffix) {
+            let folder = layout.staging.appendingPathComponent(String(name.dropLast(lockSuffix.count))).path
+            guard !FileManager.default.fileExists(atPath: folder) else { continue }
+            let path = layout.staging.appendingPathComponent(name).path
+            let descriptor = open(path, O_RDWR | O_CLOEXEC)
+            guard descriptor >= 0 else { continue }
+            if flock(descriptor, LOCK_EX | LOCK_NB) == 0 { unlink(path) }
+            close(descriptor)
         }
     }
 }

@@ -24,6 +24,27 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: staged.path))
     }
 
+    /// A move that creates `<yyyy>/<mm>/<dd>` syncs the parent of each folder it creates, up
+    /// to the archive, then the target's parent: after a power cut every new name is there.
+    @Test func everyFolderTheMoveCreatesIsSyncedInItsParent() throws {
+        let root = try makeTemporaryFolder("durable-parents")
+        let archive = root.appendingPathComponent("archive")
+        try FileManager.default.createDirectory(at: archive, withIntermediateDirectories: true)
+        let staged = root.appendingPathComponent("staging/x")
+        try folder(staged, files: ["a.txt": "new"])
+        DurableFolder.syncRecord.withLock { $0 = [] }
+        defer { DurableFolder.syncRecord.withLock { $0 = nil } }
+        _ = try DurableFolder.move(staged, to: archive.appendingPathComponent("2025/11/21/t"))
+        let synced = DurableFolder.syncRecord.withLock { $0 ?? [] }.filter { $0.hasPrefix(root.path) }
+        let year = archive.appendingPathComponent("2025").path
+        let month = archive.appendingPathComponent("2025/11").path
+        let day = archive.appendingPathComponent("2025/11/21").path
+        for parent in [archive.path, year, month, day] {
+            #expect(synced.contains(parent), "\(parent) not synced: \(synced)")
+        }
+        #expect(synced.firstIndex(of: archive.path)! < synced.firstIndex(of: year)!, "top down")
+    }
+
     /// The two folders swap in one step: the old one is whole at the staged path, the new one
     /// whole at the target, and no file of one ends up in the other.
     @Test func anExistingFolderIsSwappedAsAWhole() throws {
@@ -50,13 +71,42 @@ import Testing
         }
         #expect(!FileManager.default.fileExists(atPath: try #require(url).path))
 
-        // pid 2^22 + 1 is above Linux's largest pid, so no process has it.
-        let dead = layout.staging.appendingPathComponent("4194305-abc")
-        let live = layout.staging.appendingPathComponent("\(getpid())-abc")
-        try folder(dead, files: ["f": "x"])
-        try folder(live, files: ["f": "x"])
+        // Folders are judged by their lock, never by a pid in their name: in a container the
+        // server is pid 1 on every start, so "1-…" was left forever by the pid check.
+        let deadInAContainer = layout.staging.appendingPathComponent("1-abc")
+        let deadWithLock = layout.staging.appendingPathComponent("feed-beef")
+        try folder(deadInAContainer, files: ["f": "x"])
+        try folder(deadWithLock, files: ["f": "x"])
+        FileManager.default.createFile(atPath: deadWithLock.path + ".lock", contents: nil)
+        let live = try StagingFolder(layout: layout)
+        try Data("x".utf8).write(to: live.url.appendingPathComponent("f"))
         StagingFolder.removeAbandoned(in: layout)
-        #expect(!FileManager.default.fileExists(atPath: dead.path))
-        #expect(FileManager.default.fileExists(atPath: live.path))
+        #expect(!FileManager.default.fileExists(atPath: deadInAContainer.path))
+        #expect(!FileManager.default.fileExists(atPath: deadWithLock.path))
+        #expect(!FileManager.default.fileExists(atPath: deadWithLock.path + ".lock"))
+        #expect(FileManager.default.fileExists(atPath: live.url.appendingPathComponent("f").path), "its lock is held")
+        withExtendedLifetime(live) {}
+    }
+
+    /// A lock held by another process (another container on the same volume) keeps its folder.
+    @Test func aFolderLockedByAnotherProcessIsKept() async throws {
+        let layout = ArchiveLayout(data: try makeTemporaryFolder("durable-staging-other"))
+        let other = layout.staging.appendingPathComponent("0ther-1")
+        try folder(other, files: ["f": "x"])
+        let ready = other.path + ".ready"
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: "/usr/bin/flock")
+        holder.arguments = [other.path + ".lock", "sh", "-c", "touch '\(ready)'; exec cat"]
+        let input = Pipe()
+        holder.standardInput = input
+        try holder.run()
+        defer { try? input.fileHandleForWriting.close(); holder.waitUntilExit() }
+        try await waitUntil("flock holds the lock", timeout: .seconds(10)) { FileManager.default.fileExists(atPath: ready) }
+        StagingFolder.removeAbandoned(in: layout)
+        #expect(FileManager.default.fileExists(atPath: other.path))
+        try input.fileHandleForWriting.close()
+        holder.waitUntilExit()
+        StagingFolder.removeAbandoned(in: layout)
+        #expect(!FileManager.default.fileExists(atPath: other.path), "its holder is gone")
     }
 }
