@@ -12,6 +12,8 @@ public struct ArchiveError: Error, Sendable, Equatable, CustomStringConvertible 
         /// Storing failed (a full disk, permissions, a file that vanished): worth a retry later.
         case storage
         case cancelled
+        /// A re-archive whose every download failed: the archived generation stays as it was.
+        case keptArchived
     }
 
     public let kind: Kind

@@ -63,16 +63,40 @@ public struct TaskArchiver: Sendable {
         let event = request.event
         let taskID = event.taskID
         let processing = AssetProcessing(media: media, folder: task.staging.url, taskID: taskID)
+        let folder = layout.folder(for: event, fallback: request.receivedAt)
+        let earlier = EarlierGeneration(layout: layout, folder: folder)
+        if let earlier, !task.downloads.isEmpty, task.downloads.values.allSatisfy({ $0.result == nil }) {
+            throw ArchiveError(.keptArchived, taskID: taskID,
+                "every download of the re-sent results failed; the task archived at \(IndexCoding.timestamp(earlier.index.archivedAt)) is kept as it was")
+        }
         var videos: [VideoEntry] = []
         for video in event.videos {
+            let name = Asset.video(video).name
+            let download = task.downloads[name]
+            if let earlier, let old = earlier.video(named: name), let reason = EarlierGeneration.keeps(old.source, download) {
+                try carry(old.files, of: name, from: earlier, into: task.staging.url, taskID: taskID)
+                var entry = earlier.mark(old, reason, asset: name, error: download?.error?.description)
+                entry.url = video.url.redacted
+                videos.append(entry)
+                continue
+            }
             videos.append(try await step(.video(video), progress) { () async throws(ArchiveError) in
-                try await processing.video(video, download: task.downloads[Asset.video(video).name])
+                try await processing.video(video, download: download)
             })
         }
         var images: [ImageEntry] = []
         for image in event.images {
+            let name = Asset.image(image).name
+            let download = task.downloads[name]
+            if let earlier, let old = earlier.image(named: name), let reason = EarlierGeneration.keeps(old.source, download) {
+                try carry(old.files, of: name, from: earlier, into: task.staging.url, taskID: taskID)
+                var entry = earlier.mark(old, reason, asset: name, error: download?.error?.description)
+                entry.url = image.url.redacted
+                images.append(entry)
+                continue
+            }
             images.append(try await step(.image(image), progress) { () async throws(ArchiveError) in
-                try await processing.image(image, download: task.downloads[Asset.image(image).name])
+                try await processing.image(image, download: download)
             })
         }
         if Task.isCancelled {
@@ -81,7 +105,7 @@ public struct TaskArchiver: Sendable {
 
         let index = TaskIndex(
             task: TaskInfo(event: event, provider: request.provider, tags: request.tags),
-            folder: layout.folder(for: event, fallback: request.receivedAt),
+            folder: folder,
             receivedAt: request.receivedAt, archivedAt: Date(), history: request.history,
             callback: task.callback, videos: videos, images: images
         )
@@ -92,6 +116,14 @@ public struct TaskArchiver: Sendable {
             throw ArchiveError(taskID: taskID, error)
         }
         return index
+    }
+
+    private func carry(_ files: [StoredFile], of asset: String, from earlier: EarlierGeneration, into staging: URL, taskID: String) throws(ArchiveError) {
+        do throws(FileError) {
+            try earlier.link(files, asset: asset, into: staging)
+        } catch {
+            throw ArchiveError(taskID: taskID, error)
+        }
     }
 
     /// Processes one asset, telling `progress` when it starts and how it ended.

@@ -83,12 +83,12 @@ public final class MemoryTaskStore: TaskStore {
         leased(job) { $0.leaseExpiresAt = now + lease.timeInterval }
     }
 
-    public func complete(_ job: Job, folder: String, verdict: Verdict, now: Date) async throws(StoreError) -> Bool {
+    public func complete(_ job: Job, folder: String, verdict: Verdict, note: String?, now: Date) async throws(StoreError) -> Bool {
         leased(job) { task in
             task.state = .archived
             task.folder = folder
             task.verdict = verdict
-            task.lastError = nil
+            task.lastError = note
             task.nextAttemptAt = nil
             Self.dropLease(&task, now: now)
         }

@@ -144,11 +144,11 @@ public final class SQLiteTaskStore: TaskStore {
         try await leased(job, "SET lease_expires_at = ?", [Self.milliseconds(now + lease.timeInterval)])
     }
 
-    public func complete(_ job: Job, folder: String, verdict: Verdict, now: Date) async throws(StoreError) -> Bool {
+    public func complete(_ job: Job, folder: String, verdict: Verdict, note: String?, now: Date) async throws(StoreError) -> Bool {
         try await leased(job, """
-            SET state = 'archived', folder = ?, verdict = ?, last_error = NULL, lease_owner = NULL, lease_expires_at = NULL,
+            SET state = 'archived', folder = ?, verdict = ?, last_error = ?, lease_owner = NULL, lease_expires_at = NULL,
                 next_attempt_at = NULL, changed_at = ?
-            """, [folder, verdict.rawValue, Self.milliseconds(now)])
+            """, [folder, verdict.rawValue, note, Self.milliseconds(now)])
     }
 
     public func fail(_ job: Job, error: String, retryAt: Date?, now: Date) async throws(StoreError) -> Bool {

@@ -20,8 +20,9 @@ public protocol TaskStore: Sendable {
     func startProcessing(_ job: Job, lease: Duration, now: Date) async throws(StoreError) -> Bool
     /// Extends the lease. False when it was lost (expired and reclaimed, or the task re-queued).
     func renew(_ job: Job, lease: Duration, now: Date) async throws(StoreError) -> Bool
-    /// The task is archived. False when the lease was lost.
-    func complete(_ job: Job, folder: String, verdict: Verdict, now: Date) async throws(StoreError) -> Bool
+    /// The task is archived. False when the lease was lost. `note` is kept as the task's last
+    /// error (a re-archive that changed nothing says why); nil clears it.
+    func complete(_ job: Job, folder: String, verdict: Verdict, note: String?, now: Date) async throws(StoreError) -> Bool
     /// The attempt failed: queued again at `retryAt`, or failed for good when nil.
     func fail(_ job: Job, error: String, retryAt: Date?, now: Date) async throws(StoreError) -> Bool
     /// Gives the job back unfinished (shutdown): queued again at once, the attempt not counted.

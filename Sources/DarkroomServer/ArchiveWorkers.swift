@@ -178,7 +178,7 @@ struct ArchiveWorkers: Service {
             guard let index = await settle(outcome, item.job, item.logger) else { continue }
             metrics.problems(index.problems)
             do {
-                if try await store.complete(item.job, folder: index.folder, verdict: index.verdict, now: Date()) {
+                if try await store.complete(item.job, folder: index.folder, verdict: index.verdict, note: nil, now: Date()) {
                     metrics.job("archived")
                     item.logger.info("archived", metadata: ["folder": "\(index.folder)", "verdict": "\(index.verdict.rawValue)",
                                                             "problems": "\(index.problems.count)"])
@@ -210,6 +210,11 @@ struct ArchiveWorkers: Service {
                 retryAt = now + RetryDelay.after(attempt: job.attempt, base: settings.retryBaseDelay)
                 metrics.job("retry")
                 logger.error("attempt \(job.attempt) failed, next at \(IndexCoding.timestamp(retryAt!)): \(error.reason)")
+            case .keptArchived:
+                metrics.job("kept")
+                logger.notice("re-archive changed nothing: \(error.reason)")
+                await keep(job, note: error.reason)
+                return nil
             case .storage, .notSucceeded:
                 retryAt = nil
                 metrics.job("failed")
@@ -234,6 +239,19 @@ struct ArchiveWorkers: Service {
                 logger.error("cannot record the job's failure (the lease will expire and the job run again): \(recorded)")
             }
             return nil
+        }
+    }
+
+    /// Ends a re-archive that changed nothing: the task is archived as it was, with the reason.
+    private func keep(_ job: Job, note: String) async {
+        do {
+            guard let task = try await store.task(job.taskID), let folder = task.folder, let verdict = task.verdict else {
+                _ = try await store.fail(job, error: note, retryAt: nil, now: Date())
+                return
+            }
+            _ = try await store.complete(job, folder: folder, verdict: verdict, note: note, now: Date())
+        } catch {
+            logger.error("cannot record that the archived task is kept (the lease will expire and the job run again): \(error)")
         }
     }
 

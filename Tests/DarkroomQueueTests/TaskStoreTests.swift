@@ -60,7 +60,7 @@ enum StoreKind: String, CaseIterable, Sendable {
         let store = try makeStore(kind)
         _ = try await store.record(callback(.succeeded, updated: 10))
         let job = try #require(try await store.claim(owner: "w1", lease: .seconds(30), now: start))
-        #expect(try await store.complete(job, folder: "2025/11/21/t1", verdict: .ok, now: start))
+        #expect(try await store.complete(job, folder: "2025/11/21/t1", verdict: .ok, note: nil, now: start))
         let repeated = try await store.record(callback(.succeeded, updated: 10))
         #expect(repeated.outcome == .repeated)
         #expect(repeated.task.state == .archived)
@@ -96,12 +96,33 @@ enum StoreKind: String, CaseIterable, Sendable {
         #expect(try await store.reclaimExpired(now: start + 51, maxAttempts: 5) == 1)
         #expect(try await store.task("t1")?.state == .queued)
         // The first worker's lease is gone: nothing it reports counts.
-        #expect(try await store.complete(job, folder: "x", verdict: .ok, now: start + 52) == false)
+        #expect(try await store.complete(job, folder: "x", verdict: .ok, note: nil, now: start + 52) == false)
         let again = try #require(try await store.claim(owner: "w2", lease: .seconds(30), now: start + 52))
         #expect(again.attempt == 2)
-        #expect(try await store.complete(again, folder: "2025/11/21/t1", verdict: .warning, now: start + 53))
+        #expect(try await store.complete(again, folder: "2025/11/21/t1", verdict: .warning, note: nil, now: start + 53))
         let task = try #require(try await store.task("t1"))
         #expect(task.state == .archived && task.folder == "2025/11/21/t1" && task.verdict == .warning && task.leaseOwner == nil)
+    }
+
+    /// Gateways re-sign result URLs on every callback: the same paths with a new query are the
+    /// same results, unless the archived task has problems that a new download might mend.
+    @Test(arguments: StoreKind.allCases)
+    func reSignedURLsAreARepeatOfAnArchivedTaskWithoutProblems(kind: StoreKind) async throws {
+        let store = try makeStore(kind)
+        _ = try await store.record(callback(.succeeded, updated: 1, url: "https://cdn.example.com/a.mp4?sig=1"))
+        let job = try #require(try await store.claim(owner: "w", lease: .seconds(30), now: start))
+        #expect(try await store.complete(job, folder: "2025/11/21/t1", verdict: .ok, note: nil, now: start))
+        let resigned = try await store.record(callback(.succeeded, updated: 2, url: "https://cdn.example.com/a.mp4?sig=2"))
+        #expect(resigned.outcome == .repeated)
+        #expect(resigned.task.state == .archived)
+        let moved = try await store.record(callback(.succeeded, updated: 3, url: "https://cdn.example.com/b.mp4?sig=2"))
+        #expect(moved.outcome == .applied, "another path is another result")
+        #expect(moved.task.state == .queued)
+
+        let second = try #require(try await store.claim(owner: "w", lease: .seconds(30), now: start))
+        #expect(try await store.complete(second, folder: "2025/11/21/t1", verdict: .warning, note: nil, now: start))
+        let mend = try await store.record(callback(.succeeded, updated: 4, url: "https://cdn.example.com/b.mp4?sig=3"))
+        #expect(mend.outcome == .applied, "archived with problems: a fresh URL is worth a re-archive")
     }
 
     @Test(arguments: StoreKind.allCases)

@@ -51,17 +51,7 @@ public struct TaskIndex: Sendable, Equatable, Codable {
     /// Every file the index names, relative to the task folder: the callback, then each asset's
     /// source and what was made from it. `index.json` itself is not among them.
     public var files: [StoredFile] {
-        var files = [callback]
-        for video in videos {
-            files += [video.source, video.poster?.file].compactMap { $0 }
-            files += video.thumbnails.map(\.file)
-            if let storyboard = video.storyboard { files += [storyboard.image, storyboard.vtt] }
-            files += video.renditions.map(\.file)
-        }
-        for image in images {
-            files += [image.source, image.thumbnail?.file].compactMap { $0 }
-        }
-        return files
+        [callback] + videos.flatMap(\.files) + images.flatMap(\.files)
     }
 }
 

@@ -17,13 +17,21 @@ public struct VideoEntry: Sendable, Equatable, Codable {
     public var renditions: [Rendition]
     /// This video's problems; the task's `problems` gathers those of all its assets.
     public var problems: [Problem]
+    /// Present when the files are the earlier generation's (see `KeptAsset`).
+    public var kept: KeptAsset?
 
     enum CodingKeys: String, CodingKey {
         case id, url
         case reportedDuration = "reported_duration"
         case source, probe
         case durationCheck = "duration_check"
-        case decode, poster, thumbnails, storyboard, renditions, problems
+        case decode, poster, thumbnails, storyboard, renditions, problems, kept
+    }
+
+    /// The video's files: its source and what was made from it.
+    public var files: [StoredFile] {
+        [source, poster?.file].compactMap { $0 } + thumbnails.map(\.file)
+            + (storyboard.map { [$0.image, $0.vtt] } ?? []) + renditions.map(\.file)
     }
 
     public init(
@@ -56,6 +64,11 @@ public struct ImageEntry: Sendable, Equatable, Codable {
     public var probe: ImageProbe?
     public var thumbnail: StillImage?
     public var problems: [Problem]
+    /// Present when the files are the earlier generation's (see `KeptAsset`).
+    public var kept: KeptAsset?
+
+    /// The image's files: its source and its thumbnail.
+    public var files: [StoredFile] { [source, thumbnail?.file].compactMap { $0 } }
 
     public init(index: Int? = nil, url: String? = nil, source: StoredFile? = nil, probe: ImageProbe? = nil,
                 thumbnail: StillImage? = nil, problems: [Problem] = []) {

@@ -7,9 +7,12 @@ import Foundation
 /// - A callback whose update time is older than the one applied changes nothing (`stale`).
 /// - submitted and processing: the task waits; failed: the task fails with the generator's
 ///   message, unless a succeeded callback was already taken (a late failure never undoes it).
-/// - succeeded: one archive job. A repeat with the same result URLs for a task that is queued,
-///   in progress or archived changes nothing (`repeated`); other results, or a task that had
-///   failed, queue a new job (which re-archives an archived task).
+/// - succeeded: one archive job. A repeat with the same results for a task that is queued, in
+///   progress or archived with the verdict ok changes nothing (`repeated`). The same results
+///   means the same assets at the same URLs but for their query strings: gateways re-sign their
+///   CDN URLs on every callback, and the signature lives in the query. Other results, a task
+///   that had failed, or one archived with problems queue a new job, which re-archives the task
+///   (and never loses a file the archive holds: see `TaskArchiver`).
 public enum CallbackPolicy {
     public enum Outcome: String, Sendable, Codable {
         /// The callback changed the task.
@@ -34,7 +37,8 @@ public enum CallbackPolicy {
             return (task, .stale)
         }
         let inHand: Set<TaskState> = [.queued, .downloading, .processing, .archived]
-        if event.status == .succeeded, inHand.contains(task.state), task.resultKey == resultKey(event) {
+        let settled = task.state != .archived || task.verdict == .ok
+        if event.status == .succeeded, inHand.contains(task.state), settled, task.resultKey == resultKey(event) {
             return (task, .repeated)
         }
         task.status = event.status
@@ -70,9 +74,17 @@ public enum CallbackPolicy {
         }
     }
 
-    /// SHA-256 of the result URLs, in the callback's order.
+    /// SHA-256 of the results, in the callback's order: each asset's id (video id, image
+    /// index) and its URL without query string or fragment.
     public static func resultKey(_ event: CallbackEvent) -> String {
-        let urls = event.videos.map(\.url.absoluteString) + event.images.map(\.url.absoluteString)
-        return SHA256.hash(data: Data(urls.joined(separator: "\n").utf8)).hexString
+        let assets = event.videos.map { "video \($0.id) \(withoutQuery($0.url))" } + event.images.map { "image \($0.index) \(withoutQuery($0.url))" }
+        return SHA256.hash(data: Data(assets.joined(separator: "\n").utf8)).hexString
+    }
+
+    private static func withoutQuery(_ url: URL) -> String {
+        guard var parts = URLComponents(url: url, resolvingAgainstBaseURL: false) else { return url.absoluteString }
+        parts.query = nil
+        parts.fragment = nil
+        return parts.string ?? url.absoluteString
     }
 }
