@@ -12,6 +12,8 @@ public struct ArchiveError: Error, Sendable, Equatable, CustomStringConvertible 
         /// Storing failed (a full disk, permissions, a file that vanished): worth a retry later.
         case storage
         case cancelled
+        /// Less room on the archive's file system than the reserve: the job waits, uncounted.
+        case noSpace
         /// A re-archive whose every download failed: the archived generation stays as it was.
         case keptArchived
     }

@@ -19,12 +19,16 @@ public struct TaskArchiver: Sendable {
     public let media: any MediaWork
     /// Downloads of one task that run at once.
     public let downloadConcurrency: Int
+    /// Bytes that must stay free on the archive's file system: a task starts its downloads only
+    /// with more than this free (a storage failure, retried later, otherwise).
+    public let minFreeBytes: Int64
 
-    public init(layout: ArchiveLayout, fetcher: Fetcher, media: any MediaWork, downloadConcurrency: Int = 4) {
+    public init(layout: ArchiveLayout, fetcher: Fetcher, media: any MediaWork, downloadConcurrency: Int = 4, minFreeBytes: Int64 = 0) {
         self.layout = layout
         self.fetcher = fetcher
         self.media = media
         self.downloadConcurrency = max(1, downloadConcurrency)
+        self.minFreeBytes = minFreeBytes
     }
 
     /// The whole job in one call: `download`, then `finish`.
@@ -43,6 +47,10 @@ public struct TaskArchiver: Sendable {
             throw ArchiveError(.notSucceeded, taskID: taskID, "the generator reports the task \(event.status.rawValue)\(said); only a succeeded task has results to archive")
         }
         StagingFolder.removeAbandoned(in: layout)
+        if minFreeBytes > 0, let free = DiskSpace.available(at: layout.root), free < minFreeBytes {
+            throw ArchiveError(.noSpace, taskID: taskID,
+                "only \(free) bytes are free on the archive's file system, under the reserve of \(minFreeBytes) (--min-free-bytes); the task waits for space")
+        }
         let staging: StagingFolder
         let callback: StoredFile
         do throws(FileError) {

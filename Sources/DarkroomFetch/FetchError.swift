@@ -21,6 +21,8 @@ public struct FetchError: Error, Sendable, Equatable, CustomStringConvertible {
         case destination(String)
         /// The task awaiting the download was cancelled.
         case cancelled
+        /// The fetch, retries included, ran past its deadline (seconds).
+        case deadline(Int)
     }
 
     /// The URL as safe to show.
@@ -50,7 +52,7 @@ public struct FetchError: Error, Sendable, Equatable, CustomStringConvertible {
         case .httpStatus(let status): status >= 500 || status == 429 || status == 408
         case .transport(let code, _): !Self.permanentTransportCodes.contains(code)
         case .inconsistentResponse: true
-        case .badURL, .refusedAddress, .tooLarge, .destination, .cancelled: false
+        case .badURL, .refusedAddress, .tooLarge, .destination, .cancelled, .deadline: false
         }
     }
 
@@ -63,6 +65,7 @@ public struct FetchError: Error, Sendable, Equatable, CustomStringConvertible {
         case .transport(_, let message): message
         case .inconsistentResponse(let reason): reason
         case .destination(let reason): reason
+        case .deadline(let seconds): "not finished within the download deadline of \(seconds) s"
         case .cancelled: "cancelled"
         }
         let tries = attempts > 1 ? " (after \(attempts) attempts)" : ""

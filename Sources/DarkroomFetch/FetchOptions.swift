@@ -13,13 +13,17 @@ public struct FetchOptions: Sendable, Equatable {
     /// more, aborted as soon as the body passes it otherwise.
     public var maxBytes: Int64
     public var retry: RetryPolicy
+    /// Seconds one fetch may take in all, retries and waits included: a URL that drips just
+    /// fast enough to pass the low-speed check cannot hold its worker (and its job's lease)
+    /// until the URL expires.
+    public var deadline: Int
     public var addressPolicy: AddressPolicy
     public var userAgent: String
 
     public init(
         maxRedirects: Int = 5, connectTimeout: Int = 15,
         lowSpeedBytesPerSecond: Int = 1024, lowSpeedSeconds: Int = 30,
-        maxBytes: Int64 = 4 << 30, retry: RetryPolicy = RetryPolicy(),
+        maxBytes: Int64 = 4 << 30, retry: RetryPolicy = RetryPolicy(), deadline: Int = 1800,
         addressPolicy: AddressPolicy = AddressPolicy(), userAgent: String = "darkroom/0.1"
     ) {
         self.maxRedirects = maxRedirects
@@ -28,6 +32,7 @@ public struct FetchOptions: Sendable, Equatable {
         self.lowSpeedSeconds = lowSpeedSeconds
         self.maxBytes = maxBytes
         self.retry = retry
+        self.deadline = deadline
         self.addressPolicy = addressPolicy
         self.userAgent = userAgent
     }

@@ -36,8 +36,14 @@ public final class Fetcher: Sendable {
 
         var validators = ResumeValidators()
         var attempt = 1
+        let deadline = ContinuousClock.now + .seconds(options.deadline)
         while true {
-            let outcome = await perform(url, into: sink, validators: validators, progress: progress)
+            let left = deadline - ContinuousClock.now
+            guard left > .zero else {
+                sink.discard()
+                throw FetchError(url: shown, cause: .deadline(options.deadline), attempts: attempt - 1)
+            }
+            let outcome = await perform(url, into: sink, validators: validators, timeout: left, progress: progress)
             switch outcome {
             case .success(let response):
                 do throws(FetchError.Cause) {
@@ -55,7 +61,7 @@ public final class Fetcher: Sendable {
                 validators = failure.validators
                 let error = FetchError(url: shown, cause: failure.cause, attempts: attempt, retryAfter: failure.retryAfter)
                 guard error.isTransient, attempt < options.retry.maxAttempts,
-                      let wait = waitBeforeRetry(after: attempt, retryAfter: failure.retryAfter)
+                      let wait = waitBeforeRetry(after: attempt, retryAfter: failure.retryAfter), ContinuousClock.now + wait < deadline
                 else {
                     sink.discard()
                     throw error
@@ -95,12 +101,13 @@ public final class Fetcher: Sendable {
     /// One attempt: a request (a Range request when the sink holds part of a known version),
     /// run on the loop, and its outcome checked.
     private func perform(
-        _ url: URL, into sink: FileSink, validators: ResumeValidators,
+        _ url: URL, into sink: FileSink, validators: ResumeValidators, timeout: Duration,
         progress: (@Sendable (FetchProgress) -> Void)?
     ) async -> Result<Response, Failure> {
         let transfer: Transfer
         do {
             let easy = try configuredHandle(for: url)
+            try easy.set(CURLOPT_TIMEOUT_MS, max(1, Int(timeout.timeInterval * 1000)))
             var resumeOffset: Int64 = 0
             if sink.bytesWritten > 0 {
                 if let ifRange = validators.ifRange {
@@ -145,6 +152,14 @@ public final class Fetcher: Sendable {
             failure.cause = .tooLarge(limit: options.maxBytes)
             return .failure(failure)
         }
+        if code == CURLE_OPERATION_TIMEDOUT, deadlinePassed(timeout: timeout, transfer: transfer) {
+            failure.cause = .deadline(options.deadline)
+            return .failure(failure)
+        }
+        if code == CURLE_UNSUPPORTED_PROTOCOL, url.scheme?.lowercased() == "https" {
+            failure.cause = .refusedAddress("a redirect from https to another scheme (http) is not followed")
+            return .failure(failure)
+        }
         guard code == CURLE_OK else {
             failure.cause = .transport(code: Int(code.rawValue), message: curlErrorText(code))
             return .failure(failure)
@@ -165,11 +180,19 @@ public final class Fetcher: Sendable {
         ))
     }
 
+    /// Whether a time-out was the fetch's deadline (curl's total time reached what was left of
+    /// it) rather than the connect or low-speed one.
+    private func deadlinePassed(timeout: Duration, transfer: Transfer) -> Bool {
+        let microseconds: Int64 = transfer.easy.info(CURLINFO_TOTAL_TIME_T)
+        return Double(microseconds) / 1_000_000 >= timeout.timeInterval - 0.05
+    }
+
     private func configuredHandle(for url: URL) throws(CurlOptionError) -> CurlEasy {
         let easy = CurlEasy()
         try easy.set(CURLOPT_URL, url.absoluteString)
         try easy.set(CURLOPT_PROTOCOLS_STR, "http,https")
-        try easy.set(CURLOPT_REDIR_PROTOCOLS_STR, "http,https")
+        // Never from https down to http: the bytes would come over a channel anyone can change.
+        try easy.set(CURLOPT_REDIR_PROTOCOLS_STR, url.scheme?.lowercased() == "https" ? "https" : "http,https")
         try easy.set(CURLOPT_FOLLOWLOCATION, 1)
         try easy.set(CURLOPT_MAXREDIRS, options.maxRedirects)
         try easy.set(CURLOPT_CONNECTTIMEOUT, options.connectTimeout)

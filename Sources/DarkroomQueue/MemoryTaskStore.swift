@@ -103,11 +103,12 @@ public final class MemoryTaskStore: TaskStore {
         }
     }
 
-    public func release(_ job: Job, now: Date) async throws(StoreError) -> Bool {
+    public func release(_ job: Job, retryAt: Date, note: String?, now: Date) async throws(StoreError) -> Bool {
         leased(job) { task in
             task.state = .queued
             task.attempts -= 1
-            task.nextAttemptAt = now
+            task.nextAttemptAt = retryAt
+            if let note { task.lastError = note }
             Self.dropLease(&task, now: now)
         }
     }

@@ -157,10 +157,11 @@ public final class SQLiteTaskStore: TaskStore {
             """, [retryAt == nil ? "failed" : "queued", error, retryAt.map(Self.milliseconds), Self.milliseconds(now)])
     }
 
-    public func release(_ job: Job, now: Date) async throws(StoreError) -> Bool {
+    public func release(_ job: Job, retryAt: Date, note: String?, now: Date) async throws(StoreError) -> Bool {
         try await leased(job, """
-            SET state = 'queued', attempts = attempts - 1, next_attempt_at = ?, lease_owner = NULL, lease_expires_at = NULL, changed_at = ?
-            """, [Self.milliseconds(now), Self.milliseconds(now)])
+            SET state = 'queued', attempts = attempts - 1, next_attempt_at = ?, last_error = COALESCE(?, last_error),
+                lease_owner = NULL, lease_expires_at = NULL, changed_at = ?
+            """, [Self.milliseconds(retryAt), note, Self.milliseconds(now)])
     }
 
     public func reclaimExpired(now: Date, maxAttempts: Int) async throws(StoreError) -> Int {

@@ -25,8 +25,9 @@ public protocol TaskStore: Sendable {
     func complete(_ job: Job, folder: String, verdict: Verdict, note: String?, now: Date) async throws(StoreError) -> Bool
     /// The attempt failed: queued again at `retryAt`, or failed for good when nil.
     func fail(_ job: Job, error: String, retryAt: Date?, now: Date) async throws(StoreError) -> Bool
-    /// Gives the job back unfinished (shutdown): queued again at once, the attempt not counted.
-    func release(_ job: Job, now: Date) async throws(StoreError) -> Bool
+    /// Gives the job back unfinished (shutdown, or no room to store it yet): queued again at
+    /// `retryAt`, the attempt not counted, `note` kept as its last error when given.
+    func release(_ job: Job, retryAt: Date, note: String?, now: Date) async throws(StoreError) -> Bool
     /// Puts jobs whose lease ran out back in the queue; returns how many. A job whose worker
     /// died (or stalled) in each of its `maxAttempts` attempts is failed for good instead, so a
     /// task that kills its worker every time never loops.

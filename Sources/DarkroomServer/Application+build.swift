@@ -5,6 +5,7 @@ import DarkroomMedia
 import DarkroomQueue
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Logging
 
 /// Settings that must not run (see `ServerSettings.unsafeReason`), or a data folder that cannot
@@ -38,12 +39,18 @@ public func buildApplication(
     let router = buildRouter(store: store, layout: layout, settings: settings, doorbell: doorbell, metrics: metrics, logger: logger)
     let archiver = TaskArchiver(
         layout: layout,
-        fetcher: Fetcher(options: FetchOptions(addressPolicy: AddressPolicy(allowPrivate: settings.allowPrivate))),
-        media: settings.mediaWorker.map { MediaWorkerProcess(executable: $0, limits: settings.mediaLimits) } ?? InProcessMedia())
+        fetcher: Fetcher(options: FetchOptions(deadline: settings.downloadDeadline, addressPolicy: AddressPolicy(allowPrivate: settings.allowPrivate))),
+        media: settings.mediaWorker.map { MediaWorkerProcess(executable: $0, limits: settings.mediaLimits) } ?? InProcessMedia(),
+        minFreeBytes: settings.minFreeBytes)
     let workers = ArchiveWorkers(store: store, archiver: archiver, settings: settings, doorbell: doorbell, metrics: metrics, logger: logger)
     return Application(
         router: router,
-        configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "darkroom"),
+        server: .http1(configuration: .init(
+            additionalChannelHandlers: [RequestDeadline(timeout: .init(settings.bodyTimeout))],
+            idleTimeout: .init(settings.idleTimeout))),
+        configuration: .init(
+            address: .hostname(settings.host, port: settings.port), serverName: "darkroom",
+            availableConnectionsDelegate: MaximumAvailableConnections(settings.maxConnections)),
         services: settings.downloadWorkers + settings.mediaWorkers > 0 ? [workers] : [],
         onServerRunning: { channel in await onListening(channel.localAddress?.port ?? settings.port) },
         logger: logger)
@@ -61,7 +68,7 @@ func buildRouter(
     let callers = CallerCheck(secrets: settings.webhookSecrets, tokens: settings.tokens)
     CallbackController(store: store, callers: callers, bodyLimit: settings.bodyLimit, doorbell: doorbell, metrics: metrics, logger: logger)
         .addRoutes(to: router)
-    HealthController(store: store, layout: layout, metrics: metrics).addRoutes(to: router)
+    HealthController(store: store, layout: layout, metrics: metrics, minFreeBytes: settings.minFreeBytes).addRoutes(to: router)
     OpenAPIDocument.addRoute(to: router)
 
     let admin = router.group()

@@ -210,6 +210,10 @@ struct ArchiveWorkers: Service {
                 retryAt = now + RetryDelay.after(attempt: job.attempt, base: settings.retryBaseDelay)
                 metrics.job("retry")
                 logger.error("attempt \(job.attempt) failed, next at \(IndexCoding.timestamp(retryAt!)): \(error.reason)")
+            case .noSpace:
+                retryAt = now + 60
+                metrics.job("no_space")
+                logger.warning("waiting for space: \(error.reason)")
             case .keptArchived:
                 metrics.job("kept")
                 logger.notice("re-archive changed nothing: \(error.reason)")
@@ -226,7 +230,9 @@ struct ArchiveWorkers: Service {
             let recorded = await Task { () async -> StoreError? in
                 do throws(StoreError) {
                     if error.kind == .cancelled {
-                        _ = try await store.release(job, now: now)
+                        _ = try await store.release(job, retryAt: now, note: nil, now: now)
+                    } else if error.kind == .noSpace {
+                        _ = try await store.release(job, retryAt: retryAt ?? now, note: error.reason, now: now)
                     } else {
                         _ = try await store.fail(job, error: error.reason, retryAt: retryAt, now: now)
                     }

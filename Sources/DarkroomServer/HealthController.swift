@@ -3,16 +3,28 @@ import DarkroomCore
 import DarkroomQueue
 import Foundation
 import Hummingbird
+import Synchronization
 
 /// `GET /healthz`: the process answers. `GET /readyz`: it can take callbacks and archive them,
-/// that is the database takes a write lock and the archive folder takes a file; 503 with the
-/// reasons otherwise. `GET /metrics`: `ServiceMetrics` in Prometheus' text format.
+/// that is the database takes a write lock, the archive folder takes a file and has more than
+/// the reserve free; 503 with the reasons otherwise. The check writes and syncs, and anyone may
+/// ask, so it runs at most once a second and answers from the last result in between.
+/// `GET /metrics`: `ServiceMetrics` in Prometheus' text format.
 struct HealthController: Sendable {
     let store: any TaskStore
     let layout: ArchiveLayout
     let metrics: ServiceMetrics
+    let minFreeBytes: Int64
+    private let last = ReadinessCache()
 
-    func addRoutes(to router: Router<DarkroomRequestContext>) {
+    init(store: any TaskStore, layout: ArchiveLayout, metrics: ServiceMetrics, minFreeBytes: Int64) {
+        self.store = store
+        self.layout = layout
+        self.metrics = metrics
+        self.minFreeBytes = minFreeBytes
+    }
+
+    func addRoutes(to router: some RouterMethods<DarkroomRequestContext>) {
         router.get("/healthz") { _, _ in try JSONResponse.make(["status": "ok"]) }
         router.get("/readyz") { _, _ in try await ready() }
         router.get("/metrics") { _, _ in try await scrape() }
@@ -31,6 +43,20 @@ struct HealthController: Sendable {
     }
 
     func ready() async throws -> Response {
+        let problems: [String]
+        if let recent = last.recent() {
+            problems = recent
+        } else {
+            problems = await check()
+            last.store(problems)
+        }
+        guard problems.isEmpty else {
+            return try JSONResponse.make(["status": "unavailable", "problems": problems.joined(separator: "; ")], status: .serviceUnavailable)
+        }
+        return try JSONResponse.make(["status": "ready"])
+    }
+
+    private func check() async -> [String] {
         var problems: [String] = []
         do {
             try await store.checkWritable()
@@ -43,9 +69,23 @@ struct HealthController: Sendable {
         } catch {
             problems.append("archive: \(error)")
         }
-        guard problems.isEmpty else {
-            return try JSONResponse.make(["status": "unavailable", "problems": problems.joined(separator: "; ")], status: .serviceUnavailable)
+        if minFreeBytes > 0, let free = DiskSpace.available(at: layout.root), free < minFreeBytes {
+            problems.append("archive: \(free) bytes free, under the reserve of \(minFreeBytes) (--min-free-bytes): downloads wait")
         }
-        return try JSONResponse.make(["status": "ready"])
+        return problems
+    }
+}
+
+/// The last readiness result and when it was made.
+private final class ReadinessCache: Sendable {
+    private let last = Mutex<(at: ContinuousClock.Instant, problems: [String])?>(nil)
+
+    /// The problems found less than a second ago, if a check ran then.
+    func recent() -> [String]? {
+        last.withLock { value in value.flatMap { ContinuousClock.now - $0.at < .seconds(1) ? $0.problems : nil } }
+    }
+
+    func store(_ problems: [String]) {
+        last.withLock { $0 = (.now, problems) }
     }
 }

@@ -39,6 +39,18 @@ public struct ServerSettings: Sendable {
     /// `mediaLimits`; nil runs it in this process (tests of the library, where there is no binary).
     public var mediaWorker: URL?
     public var mediaLimits: MediaWorkerLimits
+    /// A connection with no request in progress (idle, or its request head not yet complete)
+    /// is closed after this long.
+    public var idleTimeout: Duration
+    /// A request whose body has not arrived in full this long after its head is cut off.
+    public var bodyTimeout: Duration
+    /// Connections open at once; past it, new ones wait in the kernel's backlog.
+    public var maxConnections: Int
+    /// Seconds one download may take in all, retries included.
+    public var downloadDeadline: Int
+    /// Bytes kept free on the archive's file system: below it no task starts downloading and
+    /// `/readyz` says so.
+    public var minFreeBytes: Int64
     /// How long storing a callback waits for a locked database before answering 503.
     public var databaseBusyTimeout: TimeInterval
 
@@ -59,6 +71,11 @@ public struct ServerSettings: Sendable {
         lease = .seconds(60)
         shutdownGrace = .seconds(20)
         secureCookie = false
+        downloadDeadline = 1800
+        minFreeBytes = 2 << 30
+        idleTimeout = .seconds(30)
+        bodyTimeout = .seconds(60)
+        maxConnections = 1024
         mediaWorker = nil
         mediaLimits = MediaWorkerLimits()
         databaseBusyTimeout = 5

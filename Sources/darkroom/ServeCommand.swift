@@ -28,6 +28,7 @@ struct ServeCommand: AsyncParsableCommand {
         "data", "host", "port", "token", "webhook-secret", "admin-token", "allow-private", "insecure-no-auth", "download-workers",
         "media-workers", "body-limit", "max-attempts", "retry-base-seconds", "lease-seconds", "shutdown-grace", "log-level",
         "media-in-process", "media-memory-limit", "media-file-size-limit", "media-deadline-base", "media-deadline-per-second",
+        "idle-timeout", "body-timeout", "max-connections", "download-deadline", "min-free-bytes",
     ]
 
     @Option(help: ArgumentHelp("The data folder: the database and the archive. Default: ./darkroom-data.", valueName: "dir"))
@@ -90,6 +91,21 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Seconds a media child has per second of video (its measured duration). Default: 10.")
     var mediaDeadlinePerSecond: Int?
 
+    @Option(help: "Seconds a connection may stay open with no request, or with a request head not yet complete. Default: 30.")
+    var idleTimeout: Int?
+
+    @Option(help: "Seconds a request's body may take to arrive after its head. Default: 60.")
+    var bodyTimeout: Int?
+
+    @Option(help: "Connections served at once; more wait. Default: 1024.")
+    var maxConnections: Int?
+
+    @Option(help: "Seconds one download may take in all, retries included. Default: 1800.")
+    var downloadDeadline: Int?
+
+    @Option(help: "Bytes kept free on the archive's file system; below it downloads wait and /readyz says so. Default: 2147483648 (2 GiB).")
+    var minFreeBytes: Int?
+
     @Option(help: "trace, debug, info, notice, warning, error or critical. Default: info.")
     var logLevel: String?
 
@@ -135,6 +151,11 @@ struct ServeCommand: AsyncParsableCommand {
         settings.retryBaseDelay = .seconds(try layers.int(retryBaseSeconds, "retry-base-seconds", default: 30, minimum: 0))
         settings.lease = .seconds(try layers.int(leaseSeconds, "lease-seconds", default: 60, minimum: 3))
         settings.shutdownGrace = .seconds(try layers.int(shutdownGrace, "shutdown-grace", default: 20, minimum: 0))
+        settings.downloadDeadline = try layers.int(downloadDeadline, "download-deadline", default: settings.downloadDeadline, minimum: 1)
+        settings.minFreeBytes = Int64(try layers.int(minFreeBytes, "min-free-bytes", default: Int(settings.minFreeBytes), minimum: 0))
+        settings.idleTimeout = .seconds(try layers.int(idleTimeout, "idle-timeout", default: 30, minimum: 1))
+        settings.bodyTimeout = .seconds(try layers.int(bodyTimeout, "body-timeout", default: 60, minimum: 1))
+        settings.maxConnections = try layers.int(maxConnections, "max-connections", default: settings.maxConnections, minimum: 1)
         if !(try layers.bool(mediaInProcess, "media-in-process")) { settings.mediaWorker = URL(fileURLWithPath: "/proc/self/exe") }
         let limits = MediaWorkerLimits()
         settings.mediaLimits.addressSpace = UInt64(try layers.int(mediaMemoryLimit, "media-memory-limit", default: Int(limits.addressSpace), minimum: 64 << 20))

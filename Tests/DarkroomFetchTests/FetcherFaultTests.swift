@@ -232,6 +232,26 @@ import Testing
         #expect(try folderContents() == [])
     }
 
+    /// A drip fast enough for the low-speed check, on a server that would be retried forever,
+    /// still ends at the download deadline, retries and waits included.
+    @Test func aDripThatPassesTheLowSpeedCheckEndsAtTheDeadline() async throws {
+        let body = body
+        let server = try TestHTTPServer { _ in TestHTTPResponse(body: body, delayPerChunk: 0.2) }
+        let fetcher = FetcherBasics.fetcher {
+            $0.lowSpeedBytesPerSecond = 1024
+            $0.lowSpeedSeconds = 30
+            $0.retry.maxAttempts = 50
+            $0.deadline = 2
+        }
+        let error = await #expect(throws: FetchError.self) {
+            try await fetcher.fetch(server.url("clip.mp4"), to: destination)
+        }
+        #expect(error?.description.hasSuffix("not finished within the download deadline of 2 s") == true, "\(String(describing: error))")
+        #expect(error?.isTransient == false)
+        #expect(server.receivedRequests.count == 1, "a deadline is not retried")
+        #expect(try folderContents() == [])
+    }
+
     @Test func anAnnouncedSizeOverTheLimitIsRefusedBeforeTheBody() async throws {
         let body = body
         let server = try TestHTTPServer { request in .file(body, for: request) }

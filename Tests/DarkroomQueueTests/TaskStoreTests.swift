@@ -168,7 +168,7 @@ enum StoreKind: String, CaseIterable, Sendable {
         let store = try makeStore(kind)
         _ = try await store.record(callback(.succeeded, updated: 1))
         let job = try #require(try await store.claim(owner: "w", lease: .seconds(30), now: start))
-        #expect(try await store.release(job, now: start + 1))
+        #expect(try await store.release(job, retryAt: start + 1, note: nil, now: start + 1))
         let task = try #require(try await store.task("t1"))
         #expect(task.state == .queued && task.attempts == 0)
         #expect(try await store.countByState() == [.queued: 1])

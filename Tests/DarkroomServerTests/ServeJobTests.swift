@@ -18,7 +18,7 @@ import Testing
         var mounted = true
         defer { if mounted { _ = try? Process.run(URL(fileURLWithPath: "/bin/umount"), arguments: ["-l", archive.path]) } }
 
-        let server = try await ServerProcess(data: data, arguments: ["--allow-private", "--max-attempts", "2", "--retry-base-seconds", "0"])
+        let server = try await ServerProcess(data: data, arguments: ["--allow-private", "--max-attempts", "2", "--retry-base-seconds", "0", "--min-free-bytes", "0"])
         let body = videoCallback(taskID: "full-disk", url: media.url("clip.mp4"))
         #expect(try await server.request("POST", "/v1/callbacks/kling", body: body).status == 200)
         var task: [String: Any] = [:]
