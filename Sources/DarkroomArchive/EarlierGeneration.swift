@@ -67,6 +67,9 @@ struct EarlierGeneration {
 
 /// An asset entry that can be carried over from an earlier generation.
 protocol KeepableEntry {
+    var url: String? { get set }
+    var source: StoredFile? { get }
+    var files: [StoredFile] { get }
     var kept: KeptAsset? { get set }
     var problems: [Problem] { get set }
 }

@@ -81,11 +81,8 @@ public struct TaskArchiver: Sendable {
         for video in event.videos {
             let name = Asset.video(video).name
             let download = task.downloads[name]
-            if let earlier, let old = earlier.video(named: name), let reason = EarlierGeneration.keeps(old.source, download) {
-                try carry(old.files, of: name, from: earlier, into: task.staging.url, taskID: taskID)
-                var entry = earlier.mark(old, reason, asset: name, error: download?.error?.description)
-                entry.url = video.url.redacted
-                videos.append(entry)
+            if let kept = try keep(earlier?.video(named: name), of: name, url: video.url, download: download, from: earlier, into: task) {
+                videos.append(kept)
                 continue
             }
             videos.append(try await step(.video(video), progress) { () async throws(ArchiveError) in
@@ -96,11 +93,8 @@ public struct TaskArchiver: Sendable {
         for image in event.images {
             let name = Asset.image(image).name
             let download = task.downloads[name]
-            if let earlier, let old = earlier.image(named: name), let reason = EarlierGeneration.keeps(old.source, download) {
-                try carry(old.files, of: name, from: earlier, into: task.staging.url, taskID: taskID)
-                var entry = earlier.mark(old, reason, asset: name, error: download?.error?.description)
-                entry.url = image.url.redacted
-                images.append(entry)
+            if let kept = try keep(earlier?.image(named: name), of: name, url: image.url, download: download, from: earlier, into: task) {
+                images.append(kept)
                 continue
             }
             images.append(try await step(.image(image), progress) { () async throws(ArchiveError) in
@@ -126,12 +120,20 @@ public struct TaskArchiver: Sendable {
         return index
     }
 
-    private func carry(_ files: [StoredFile], of asset: String, from earlier: EarlierGeneration, into staging: URL, taskID: String) throws(ArchiveError) {
+    /// The archived entry of an asset, its files linked into the staging folder, when the
+    /// earlier generation keeps it (see `EarlierGeneration`); nil to process the new download.
+    private func keep<Entry: KeepableEntry>(
+        _ old: Entry?, of asset: String, url: URL, download: AssetDownloads.Outcome?, from earlier: EarlierGeneration?, into task: DownloadedTask
+    ) throws(ArchiveError) -> Entry? {
+        guard let earlier, let old, let reason = EarlierGeneration.keeps(old.source, download) else { return nil }
         do throws(FileError) {
-            try earlier.link(files, asset: asset, into: staging)
+            try earlier.link(old.files, asset: asset, into: task.staging.url)
         } catch {
-            throw ArchiveError(taskID: taskID, error)
+            throw ArchiveError(taskID: task.request.event.taskID, error)
         }
+        var entry = earlier.mark(old, reason, asset: asset, error: download?.error?.description)
+        entry.url = url.redacted
+        return entry
     }
 
     /// Processes one asset, telling `progress` when it starts and how it ended.
