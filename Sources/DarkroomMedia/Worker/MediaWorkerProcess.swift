@@ -82,7 +82,10 @@ public struct MediaWorkerProcess: MediaWork {
         } catch {
             throw MediaError(.output, input: job.path, "cannot start the media worker \(executable.path): \(error)")
         }
-        // The job is small (a few KB): it fits the pipe's buffer, so this write never waits on the child.
+        // The job is small (a few KB): it fits the pipe's buffer, so this write never waits on the
+        // child. A child that died before reading it must not take this process with it: with
+        // SIGPIPE ignored the write fails with EPIPE, and the child's end is judged below.
+        signal(SIGPIPE, SIG_IGN)
         try? input.fileHandleForWriting.write(contentsOf: request)
         try? input.fileHandleForWriting.close()
 
