@@ -6,6 +6,8 @@ import Foundation
 struct AssetDownloads {
     let fetcher: Fetcher
     let concurrency: Int
+    /// Shared by this task's downloads: its byte cap and the free-space reserve.
+    let budget: DownloadBudget
 
     /// One asset's download: a file, or why there is none.
     struct Outcome: Sendable {
@@ -35,6 +37,7 @@ struct AssetDownloads {
         for outcome in outcomes.values {
             switch outcome.error?.cause {
             case .destination(let reason): throw ArchiveError(.storage, taskID: taskID, reason)
+            case .noSpace: throw ArchiveError(.noSpace, taskID: taskID, outcome.error!.description)
             case .cancelled: throw ArchiveError(.cancelled, taskID: taskID, "cancelled while downloading \(outcome.asset)")
             default: continue
             }
@@ -52,7 +55,7 @@ struct AssetDownloads {
         }
         let destination = assetFolder.appendingPathComponent(Asset.downloadName).path
         do throws(FetchError) {
-            let result = try await fetcher.fetch(asset.url, to: destination) { step in
+            let result = try await fetcher.fetch(asset.url, to: destination, budget: budget) { step in
                 progress?(.downloading(asset: name, received: step.received, expected: step.expected))
             }
             progress?(.downloaded(asset: name, bytes: result.bytes))

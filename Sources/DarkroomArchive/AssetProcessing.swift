@@ -69,8 +69,13 @@ struct AssetProcessing {
 
     private static func downloadProblem(_ asset: Asset, _ error: FetchError?) -> Problem {
         var message = "could not be downloaded: " + (error?.description ?? asset.url.redacted)
-        if case .httpStatus(let status) = error?.cause, [403, 404, 410].contains(status) {
+        switch error?.cause {
+        case .httpStatus(let status) where [403, 404, 410].contains(status):
             message += "; result URLs expire, so it may be gone: ask the generator for the result again"
+        case .tooLarge, .taskTooLarge:
+            return Problem(.tooLarge, asset: asset.name, message)
+        default:
+            break
         }
         return Problem(.downloadFailed, asset: asset.name, message)
     }

@@ -20,15 +20,23 @@ public struct TaskArchiver: Sendable {
     /// Downloads of one task that run at once.
     public let downloadConcurrency: Int
     /// Bytes that must stay free on the archive's file system: a task starts its downloads only
-    /// with more than this free (a storage failure, retried later, otherwise).
+    /// with more than this free, and a download whose announced size would take the free space
+    /// under it waits (`ArchiveError.noSpace`, tried again later) instead of filling the disk.
     public let minFreeBytes: Int64
+    /// The most bytes one task's downloads may hold together; 0 for no limit. A result that
+    /// passes it is `too_large`; the results before it are archived.
+    public let maxTaskBytes: Int64
 
-    public init(layout: ArchiveLayout, fetcher: Fetcher, media: any MediaWork, downloadConcurrency: Int = 4, minFreeBytes: Int64 = 0) {
+    public init(
+        layout: ArchiveLayout, fetcher: Fetcher, media: any MediaWork, downloadConcurrency: Int = 4,
+        minFreeBytes: Int64 = 0, maxTaskBytes: Int64 = 0
+    ) {
         self.layout = layout
         self.fetcher = fetcher
         self.media = media
         self.downloadConcurrency = max(1, downloadConcurrency)
         self.minFreeBytes = minFreeBytes
+        self.maxTaskBytes = maxTaskBytes
     }
 
     /// The whole job in one call: `download`, then `finish`.
@@ -59,7 +67,8 @@ public struct TaskArchiver: Sendable {
         } catch {
             throw ArchiveError(taskID: taskID, error)
         }
-        let downloads = try await AssetDownloads(fetcher: fetcher, concurrency: downloadConcurrency)
+        let budget = DownloadBudget(maxTaskBytes: maxTaskBytes, minFreeBytes: minFreeBytes, folder: staging.url)
+        let downloads = try await AssetDownloads(fetcher: fetcher, concurrency: downloadConcurrency, budget: budget)
             .run(Asset.all(of: event), into: staging.url, taskID: taskID, progress: progress)
         return DownloadedTask(request: request, staging: staging, callback: callback, downloads: downloads)
     }

@@ -9,6 +9,11 @@ public struct FetchError: Error, Sendable, Equatable, CustomStringConvertible {
         case refusedAddress(String)
         /// The file is larger than the limit, in bytes.
         case tooLarge(limit: Int64)
+        /// The task's downloads together are larger than its limit (`--max-task-bytes`).
+        case taskTooLarge(limit: Int64)
+        /// The announced body would leave less than the reserve free on the file system: the
+        /// task waits for space and tries again later.
+        case noSpace(needed: Int64, free: Int64, reserve: Int64)
         /// The server answered with this status (>= 400).
         case httpStatus(Int)
         /// libcurl failed: connecting, resolving, a reset, a time-out, a short body. The code is
@@ -52,7 +57,7 @@ public struct FetchError: Error, Sendable, Equatable, CustomStringConvertible {
         case .httpStatus(let status): status >= 500 || status == 429 || status == 408
         case .transport(let code, _): !Self.permanentTransportCodes.contains(code)
         case .inconsistentResponse: true
-        case .badURL, .refusedAddress, .tooLarge, .destination, .cancelled, .deadline: false
+        case .badURL, .refusedAddress, .tooLarge, .taskTooLarge, .noSpace, .destination, .cancelled, .deadline: false
         }
     }
 
@@ -61,6 +66,9 @@ public struct FetchError: Error, Sendable, Equatable, CustomStringConvertible {
         case .badURL(let reason): reason
         case .refusedAddress(let reason): "refused: \(reason)"
         case .tooLarge(let limit): "larger than the limit of \(limit) bytes"
+        case .taskTooLarge(let limit): "the task's results together are larger than its limit of \(limit) bytes (--max-task-bytes)"
+        case .noSpace(let needed, let free, let reserve):
+            "needs \(needed) bytes but only \(free) are free, and \(reserve) must stay free (--min-free-bytes); the task waits for space"
         case .httpStatus(let status): "HTTP \(status)"
         case .transport(_, let message): message
         case .inconsistentResponse(let reason): reason

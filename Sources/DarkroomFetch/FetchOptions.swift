@@ -1,3 +1,5 @@
+import Foundation
+
 /// How downloads behave. The defaults suit result URLs from generators' CDNs; a test or a local
 /// set-up turns on `addressPolicy.allowPrivate` to reach servers on this machine.
 public struct FetchOptions: Sendable, Equatable {
@@ -19,12 +21,16 @@ public struct FetchOptions: Sendable, Equatable {
     public var deadline: Int
     public var addressPolicy: AddressPolicy
     public var userAgent: String
+    /// A PEM file of the certificate authorities to trust instead of the system's, for result
+    /// URLs behind a private CA; nil trusts the system's store.
+    public var caBundle: String?
 
     public init(
         maxRedirects: Int = 5, connectTimeout: Int = 15,
         lowSpeedBytesPerSecond: Int = 1024, lowSpeedSeconds: Int = 30,
         maxBytes: Int64 = 4 << 30, retry: RetryPolicy = RetryPolicy(), deadline: Int = 1800,
-        addressPolicy: AddressPolicy = AddressPolicy(), userAgent: String = "darkroom/0.1"
+        addressPolicy: AddressPolicy = AddressPolicy(), userAgent: String = "darkroom/0.1",
+        caBundle: String? = FetchOptions.environmentCABundle
     ) {
         self.maxRedirects = maxRedirects
         self.connectTimeout = connectTimeout
@@ -35,5 +41,13 @@ public struct FetchOptions: Sendable, Equatable {
         self.deadline = deadline
         self.addressPolicy = addressPolicy
         self.userAgent = userAgent
+        self.caBundle = caBundle
+    }
+
+    /// The CA bundle that OpenSSL's and curl's own tools take from the environment:
+    /// `SSL_CERT_FILE`, else `CURL_CA_BUNDLE`. libcurl itself reads neither.
+    public static var environmentCABundle: String? {
+        let environment = ProcessInfo.processInfo.environment
+        return [environment["SSL_CERT_FILE"], environment["CURL_CA_BUNDLE"]].compactMap { $0 }.first { !$0.isEmpty }
     }
 }

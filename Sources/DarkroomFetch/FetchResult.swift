@@ -10,6 +10,8 @@ public struct FetchResult: Sendable, Equatable, Codable {
     /// SHA-256 of the file, lower-case hex.
     public var sha256: String
     public var httpStatus: Int
+    /// The HTTP version the transfer used: "2" where the server offered it over TLS, else "1.1".
+    public var httpVersion: String
     public var contentType: String?
     public var etag: String?
     public var lastModified: String?
@@ -21,6 +23,7 @@ public struct FetchResult: Sendable, Equatable, Codable {
         case finalURL = "final_url"
         case path, bytes, sha256
         case httpStatus = "http_status"
+        case httpVersion = "http_version"
         case contentType = "content_type"
         case etag
         case lastModified = "last_modified"

@@ -18,10 +18,23 @@ public final class Fetcher: Sendable {
         self.options = options
     }
 
-    /// Downloads `url` to the file `destination`, replacing it if it exists.
+    /// Downloads `url` to the file `destination`, replacing it if it exists. `budget`, when
+    /// given, is shared by the downloads of one task (see `DownloadBudget`).
     public func fetch(
-        _ url: URL, to destination: String,
+        _ url: URL, to destination: String, budget: DownloadBudget? = nil,
         progress: (@Sendable (FetchProgress) -> Void)? = nil
+    ) async throws(FetchError) -> FetchResult {
+        do {
+            return try await attempts(url, to: destination, budget: budget, progress: progress)
+        } catch {
+            // The partial file is gone, so its bytes no longer count against the task.
+            budget?.release(destination)
+            throw error
+        }
+    }
+
+    private func attempts(
+        _ url: URL, to destination: String, budget: DownloadBudget?, progress: (@Sendable (FetchProgress) -> Void)?
     ) async throws(FetchError) -> FetchResult {
         let shown = url.redacted
         guard let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https" else {
@@ -43,14 +56,14 @@ public final class Fetcher: Sendable {
                 sink.discard()
                 throw FetchError(url: shown, cause: .deadline(options.deadline), attempts: attempt - 1)
             }
-            let outcome = await perform(url, into: sink, validators: validators, timeout: left, progress: progress)
+            let outcome = await perform(url, into: sink, validators: validators, timeout: left, budget: budget, progress: progress)
             switch outcome {
             case .success(let response):
                 do throws(FetchError.Cause) {
                     let sha256 = try sink.commit()
                     return FetchResult(
                         url: shown, finalURL: response.finalURL ?? shown, path: destination, bytes: sink.bytesWritten,
-                        sha256: sha256, httpStatus: response.status, contentType: response.contentType,
+                        sha256: sha256, httpStatus: response.status, httpVersion: response.httpVersion, contentType: response.contentType,
                         etag: response.validators.etag, lastModified: response.validators.lastModified, attempts: attempt
                     )
                 } catch {
@@ -86,6 +99,7 @@ public final class Fetcher: Sendable {
 
     private struct Response {
         var status: Int
+        var httpVersion: String
         var finalURL: String?
         var contentType: String?
         var validators: ResumeValidators
@@ -101,7 +115,7 @@ public final class Fetcher: Sendable {
     /// One attempt: a request (a Range request when the sink holds part of a known version),
     /// run on the loop, and its outcome checked.
     private func perform(
-        _ url: URL, into sink: FileSink, validators: ResumeValidators, timeout: Duration,
+        _ url: URL, into sink: FileSink, validators: ResumeValidators, timeout: Duration, budget: DownloadBudget?,
         progress: (@Sendable (FetchProgress) -> Void)?
     ) async -> Result<Response, Failure> {
         let transfer: Transfer
@@ -120,7 +134,7 @@ public final class Fetcher: Sendable {
             }
             transfer = try Transfer(
                 easy: easy, sink: sink, validators: validators, resumeOffset: resumeOffset, maxBytes: options.maxBytes,
-                addressPolicy: options.addressPolicy, progress: progress
+                budget: budget, addressPolicy: options.addressPolicy, progress: progress
             )
         } catch {
             let cause = FetchError.Cause.badURL("libcurl refused option \(error.option.rawValue) (\(curlErrorText(error.code)))")
@@ -161,7 +175,7 @@ public final class Fetcher: Sendable {
             return .failure(failure)
         }
         guard code == CURLE_OK else {
-            failure.cause = .transport(code: Int(code.rawValue), message: curlErrorText(code))
+            failure.cause = .transport(code: Int(code.rawValue), message: transportMessage(code, easy: easy))
             return .failure(failure)
         }
         guard (200..<300).contains(status) else {
@@ -174,10 +188,38 @@ public final class Fetcher: Sendable {
         }
         return .success(Response(
             status: status,
+            httpVersion: Self.httpVersion(easy.info(CURLINFO_HTTP_VERSION)),
             finalURL: (easy.info(CURLINFO_EFFECTIVE_URL) as String?).flatMap(URL.init(string:))?.redacted,
             contentType: easy.info(CURLINFO_CONTENT_TYPE),
             validators: transfer.validators
         ))
+    }
+
+    /// CURLINFO_HTTP_VERSION's value as people write it.
+    private static func httpVersion(_ version: Int) -> String {
+        switch version {
+        case CURL_HTTP_VERSION_1_0: "1.0"
+        case CURL_HTTP_VERSION_2_0: "2"
+        case CURL_HTTP_VERSION_3: "3"
+        default: "1.1"
+        }
+    }
+
+    /// What went wrong in libcurl's words (its error buffer names the certificate problem, the
+    /// host name, the TLS alert), with what it means for a download over TLS.
+    private func transportMessage(_ code: CURLcode, easy: CurlEasy) -> String {
+        let detail = easy.errorDetail ?? curlErrorText(code)
+        switch code {
+        case CURLE_PEER_FAILED_VERIFICATION:
+            return "the server's certificate is not trusted: \(detail)"
+                + (options.caBundle.map { " (trusting the CAs of \($0))" } ?? " (trusting the system's CAs; --ca-bundle adds a private CA)")
+        case CURLE_SSL_CONNECT_ERROR:
+            return "no TLS connection: \(detail) (Darkroom speaks TLS 1.2 and later only)"
+        case CURLE_SSL_CACERT_BADFILE:
+            return "cannot read the CA bundle \(options.caBundle ?? ""): \(detail)"
+        default:
+            return detail
+        }
     }
 
     /// Whether a time-out was the fetch's deadline (curl's total time reached what was left of
@@ -206,6 +248,10 @@ public final class Fetcher: Sendable {
         try easy.set(CURLOPT_PROXY, "")
         // Signals are not ours to take in a server process; libcurl resolves on a thread.
         try easy.set(CURLOPT_NOSIGNAL, 1)
+        // TLS 1.0 and 1.1 are broken and retired (RFC 8996); every CDN speaks 1.2.
+        try easy.set(CURLOPT_SSLVERSION, Int(CURL_SSLVERSION_TLSv1_2))
+        try easy.set(CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_2TLS))
+        if let caBundle = options.caBundle { try easy.set(CURLOPT_CAINFO, caBundle) }
         return easy
     }
 }

@@ -35,6 +35,7 @@ final class Transfer: @unchecked Sendable {
     /// Bytes before the body this response carries: `resumeOffset` for a matching 206, else 0.
     private var bodyOffset: Int64 = 0
     private let maxBytes: Int64
+    private let budget: DownloadBudget?
     private let addressPolicy: AddressPolicy
     private let progress: (@Sendable (FetchProgress) -> Void)?
 
@@ -42,13 +43,14 @@ final class Transfer: @unchecked Sendable {
     /// request's Range starts (0 for none).
     init(
         easy: CurlEasy, sink: FileSink, validators: ResumeValidators, resumeOffset: Int64, maxBytes: Int64,
-        addressPolicy: AddressPolicy, progress: (@Sendable (FetchProgress) -> Void)?
+        budget: DownloadBudget?, addressPolicy: AddressPolicy, progress: (@Sendable (FetchProgress) -> Void)?
     ) throws(CurlOptionError) {
         self.easy = easy
         self.sink = sink
         self.validators = validators
         self.resumeOffset = resumeOffset
         self.maxBytes = maxBytes
+        self.budget = budget
         self.addressPolicy = addressPolicy
         self.progress = progress
         let context = Unmanaged.passUnretained(self).toOpaque()
@@ -74,8 +76,13 @@ final class Transfer: @unchecked Sendable {
             return 0
         }
         if mode == .discard { return bytes.count }
-        guard sink.bytesWritten + Int64(bytes.count) <= maxBytes else {
+        let total = sink.bytesWritten + Int64(bytes.count)
+        guard total <= maxBytes else {
             abortCause = .tooLarge(limit: maxBytes)
+            return 0
+        }
+        if let cause = budget?.written(sink.destination, bytes: total) {
+            abortCause = cause
             return 0
         }
         return sink.write(bytes) ? bytes.count : 0
@@ -108,6 +115,9 @@ final class Transfer: @unchecked Sendable {
             expectedTotal = length >= 0 ? length : nil
         }
         if let expectedTotal, expectedTotal > maxBytes { return .tooLarge(limit: maxBytes) }
+        if let expectedTotal, let cause = budget?.admit(sink.destination, expected: expectedTotal, written: sink.bytesWritten) {
+            return cause
+        }
         mode = .append
         return nil
     }

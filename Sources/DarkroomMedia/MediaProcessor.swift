@@ -28,10 +28,10 @@ public struct MediaProcessor: Sendable {
         let verification = VideoVerification(settings: settings, asset: asset)
         let probe: ProbeResult
         do {
-            probe = try Prober(maxPixels: settings.limits.maxPixels).probe(.file(path))
+            probe = try Prober(limits: settings.limits).probe(.file(path))
         } catch {
             guard error.kind != .unreadable else { throw error }
-            entry.problems.append(Problem(.unsupportedMedia, asset: asset, error.reason))
+            entry.problems.append(Problem(error.kind == .tooLarge ? .tooLarge : .unsupportedMedia, asset: asset, error.reason))
             return entry
         }
         entry.probe = probe
@@ -46,18 +46,24 @@ public struct MediaProcessor: Sendable {
 
         try Folder.make(folder, input: path)
         let job = VideoJob(path: path, folder: folder, prefix: pathPrefix, settings: settings)
-        let outcome: VideoDecodePass.Outcome
+        var outcome: VideoDecodePass.Outcome
         do {
             let duration = probe.durationMeasured ?? probe.durationHeader ?? 0
             outcome = try VideoDecodePass(job: job, probe: probe, duration: duration).run()
-            // The pass, with its decoders and encoders, is gone by now (see `Outcome.storyboard`).
-            let writer = StillImageWriter(settings.thumbnails)
-            entry.storyboard = try outcome.storyboard?.write(into: folder, name: "storyboard", prefix: pathPrefix, writer: writer, input: path)
         } catch {
             guard error.kind != .output, error.kind != .unreadable else { throw error }
             entry.problems.append(Problem(.unsupportedMedia, asset: asset, error.reason))
             return entry
         }
+        // The pass, with its decoders and encoders, is gone by now (see `Outcome.storyboard`).
+        do {
+            let writer = StillImageWriter(settings.thumbnails)
+            entry.storyboard = try outcome.storyboard?.write(into: folder, name: "storyboard", prefix: pathPrefix, writer: writer, input: path)
+        } catch {
+            guard error.kind != .output else { throw error }
+            outcome.skipped.append("no storyboard: \(error.reason)")
+        }
+        entry.problems += outcome.skipped.map { Problem(.outputSkipped, severity: .warning, asset: asset, $0) }
         entry.decode = outcome.decode
         entry.poster = outcome.poster
         entry.thumbnails = outcome.thumbnails
@@ -106,7 +112,7 @@ public struct MediaProcessor: Sendable {
         } catch {
             throw MediaError(output: error, input: input)
         }
-        let probe = try? Prober(maxPixels: settings.limits.maxPixels).probe(.file(url.path))
+        let probe = try? Prober(limits: settings.limits).probe(.file(url.path))
         return Rendition(
             profile: plan.profile.name, method: plan.method, file: file,
             duration: probe?.durationMeasured, faststart: MP4Layout.isFaststart(url),

@@ -33,8 +33,12 @@ public final class MemoryTaskStore: TaskStore {
         state.withLock { $0.tasks[id] }
     }
 
-    public func history(_ id: String) async throws(StoreError) -> [StoredCallback] {
-        state.withLock { $0.callbacks.filter { $0.taskID == id } }
+    public func history(_ id: String, after: Int64?, limit: Int) async throws(StoreError) -> HistoryPage {
+        let limit = min(max(limit, 1), HistoryPage.maxLimit)
+        let fetched = state.withLock { state in
+            Array(state.callbacks.lazy.filter { $0.taskID == id && $0.id > (after ?? 0) }.prefix(limit + 1))
+        }
+        return HistoryPage(fetched: fetched, limit: limit)
     }
 
     public func callback(_ id: Int64) async throws(StoreError) -> StoredCallback? {

@@ -78,10 +78,13 @@ public final class SQLiteTaskStore: TaskStore {
         try await read("read task \(id)") { db in try TaskRecord.fetchOne(db, key: id) }
     }
 
-    public func history(_ id: String) async throws(StoreError) -> [StoredCallback] {
-        try await read("read the history of task \(id)") { db in
-            try StoredCallback.filter(Column("task_id") == id).order(Column("id")).fetchAll(db)
+    public func history(_ id: String, after: Int64?, limit: Int) async throws(StoreError) -> HistoryPage {
+        let limit = min(max(limit, 1), HistoryPage.maxLimit)
+        let fetched = try await read("read the history of task \(id)") { db in
+            try StoredCallback.filter(Column("task_id") == id && Column("id") > (after ?? 0))
+                .order(Column("id")).limit(limit + 1).fetchAll(db)
         }
+        return HistoryPage(fetched: fetched, limit: limit)
     }
 
     public func callback(_ id: Int64) async throws(StoreError) -> StoredCallback? {

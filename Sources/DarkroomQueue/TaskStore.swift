@@ -7,8 +7,9 @@ public protocol TaskStore: Sendable {
     /// Stores the callback in the task's history and applies it (`CallbackPolicy`).
     func record(_ callback: ReceivedCallback) async throws(StoreError) -> (task: TaskRecord, outcome: CallbackPolicy.Outcome)
     func task(_ id: String) async throws(StoreError) -> TaskRecord?
-    /// The task's callbacks, oldest first.
-    func history(_ id: String) async throws(StoreError) -> [StoredCallback]
+    /// The task's callbacks received after callback `after` (from the first when nil), oldest
+    /// first, at most `limit` (clamped to 1…`HistoryPage.maxLimit`).
+    func history(_ id: String, after: Int64?, limit: Int) async throws(StoreError) -> HistoryPage
     func callback(_ id: Int64) async throws(StoreError) -> StoredCallback?
     /// A page of tasks, newest first, filtered by `query`.
     func tasks(_ query: TaskQuery) async throws(StoreError) -> TaskPage

@@ -39,9 +39,10 @@ public func buildApplication(
     let router = buildRouter(store: store, layout: layout, settings: settings, doorbell: doorbell, metrics: metrics, logger: logger)
     let archiver = TaskArchiver(
         layout: layout,
-        fetcher: Fetcher(options: FetchOptions(deadline: settings.downloadDeadline, addressPolicy: AddressPolicy(allowPrivate: settings.allowPrivate))),
+        fetcher: Fetcher(options: FetchOptions(
+            deadline: settings.downloadDeadline, addressPolicy: AddressPolicy(allowPrivate: settings.allowPrivate), caBundle: settings.caBundle)),
         media: settings.mediaWorker.map { MediaWorkerProcess(executable: $0, limits: settings.mediaLimits) } ?? InProcessMedia(),
-        minFreeBytes: settings.minFreeBytes)
+        minFreeBytes: settings.minFreeBytes, maxTaskBytes: settings.maxTaskBytes)
     let workers = ArchiveWorkers(store: store, archiver: archiver, settings: settings, doorbell: doorbell, metrics: metrics, logger: logger)
     return Application(
         router: router,
@@ -68,7 +69,8 @@ func buildRouter(
     let callers = CallerCheck(secrets: settings.webhookSecrets, tokens: settings.tokens)
     CallbackController(store: store, callers: callers, bodyLimit: settings.bodyLimit, doorbell: doorbell, metrics: metrics, logger: logger)
         .addRoutes(to: router)
-    HealthController(store: store, layout: layout, metrics: metrics, minFreeBytes: settings.minFreeBytes).addRoutes(to: router)
+    HealthController(
+        store: store, layout: layout, metrics: metrics, minFreeBytes: settings.minFreeBytes, readinessInterval: settings.readinessInterval).addRoutes(to: router)
     OpenAPIDocument.addRoute(to: router)
 
     let admin = router.group()

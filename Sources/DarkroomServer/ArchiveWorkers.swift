@@ -272,9 +272,14 @@ struct ArchiveWorkers: Service {
         } catch {
             throw StoreError(.failed, "the stored callback of task \(job.taskID) no longer decodes: \(error)")
         }
-        let history = try await store.history(job.taskID).map {
-            HistoryEntry(status: $0.status, updatedAt: $0.updatedAt, receivedAt: $0.receivedAt)
-        }
+        // Page by page, so the bodies of a long history are never all in memory at once.
+        var history: [HistoryEntry] = []
+        var cursor: Int64?
+        repeat {
+            let page = try await store.history(job.taskID, after: cursor, limit: HistoryPage.maxLimit)
+            history += page.callbacks.map { HistoryEntry(status: $0.status, updatedAt: $0.updatedAt, receivedAt: $0.receivedAt) }
+            cursor = page.nextCursor
+        } while cursor != nil
         return ArchiveRequest(event: event, body: callback.body, receivedAt: callback.receivedAt, history: history, tags: task.tags)
     }
 }

@@ -8,20 +8,22 @@ import Synchronization
 /// `GET /healthz`: the process answers. `GET /readyz`: it can take callbacks and archive them,
 /// that is the database takes a write lock, the archive folder takes a file and has more than
 /// the reserve free; 503 with the reasons otherwise. The check writes and syncs, and anyone may
-/// ask, so it runs at most once a second and answers from the last result in between.
+/// ask, so it runs at most once per `readinessInterval` (a second) and answers from the last
+/// result in between.
 /// `GET /metrics`: `ServiceMetrics` in Prometheus' text format.
 struct HealthController: Sendable {
     let store: any TaskStore
     let layout: ArchiveLayout
     let metrics: ServiceMetrics
     let minFreeBytes: Int64
-    private let last = ReadinessCache()
+    private let last: ReadinessCache
 
-    init(store: any TaskStore, layout: ArchiveLayout, metrics: ServiceMetrics, minFreeBytes: Int64) {
+    init(store: any TaskStore, layout: ArchiveLayout, metrics: ServiceMetrics, minFreeBytes: Int64, readinessInterval: Duration) {
         self.store = store
         self.layout = layout
         self.metrics = metrics
         self.minFreeBytes = minFreeBytes
+        last = ReadinessCache(interval: readinessInterval)
     }
 
     func addRoutes(to router: some RouterMethods<DarkroomRequestContext>) {
@@ -39,7 +41,8 @@ struct HealthController: Sendable {
         }
         return Response(
             status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-            body: ResponseBody(byteBuffer: ByteBuffer(string: metrics.render(counts: counts))))
+            body: ResponseBody(byteBuffer: ByteBuffer(string: metrics.render(
+                counts: counts, freeBytes: DiskSpace.available(at: layout.root), minFreeBytes: minFreeBytes))))
     }
 
     func ready() async throws -> Response {
@@ -79,10 +82,15 @@ struct HealthController: Sendable {
 /// The last readiness result and when it was made.
 private final class ReadinessCache: Sendable {
     private let last = Mutex<(at: ContinuousClock.Instant, problems: [String])?>(nil)
+    private let interval: Duration
 
-    /// The problems found less than a second ago, if a check ran then.
+    init(interval: Duration) {
+        self.interval = interval
+    }
+
+    /// The problems found less than `interval` ago, if a check ran then.
     func recent() -> [String]? {
-        last.withLock { value in value.flatMap { ContinuousClock.now - $0.at < .seconds(1) ? $0.problems : nil } }
+        last.withLock { value in value.flatMap { ContinuousClock.now - $0.at < interval ? $0.problems : nil } }
     }
 
     func store(_ problems: [String]) {

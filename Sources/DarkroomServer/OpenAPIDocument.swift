@@ -68,15 +68,18 @@ paths:
         "403": {$ref: "#/components/responses/Error"}
   /v1/tasks/{id}:
     get:
-      summary: One task, its callback history, and its index file once archived.
+      summary: One task, a page of its callback history (oldest first), and its index file once archived.
       parameters:
         - {name: id, in: path, required: true, schema: {type: string}}
+        - {name: history_cursor, in: query, description: "history_next_cursor of the previous page", schema: {type: string}}
+        - {name: history_limit, in: query, description: "callbacks per page", schema: {type: integer, minimum: 1, maximum: 1000, default: 100}}
       responses:
         "200":
           description: The task.
           content:
             application/json:
               schema: {$ref: "#/components/schemas/TaskDocument"}
+        "400": {$ref: "#/components/responses/Error"}
         "404": {$ref: "#/components/responses/Error"}
   /v1/tasks/{id}/retry:
     post:
@@ -222,6 +225,7 @@ components:
               updated_at: {$ref: "#/components/schemas/Time"}
               received_at: {$ref: "#/components/schemas/Time"}
               outcome: {enum: [applied, stale, repeated]}
+        history_next_cursor: {type: string, description: "present when the task has later callbacks than this page holds"}
         index: {type: object, description: "the task's index.json (docs/index.schema.json)"}
 """#
 }

@@ -19,6 +19,8 @@ public struct ServerSettings: Sendable {
     public var insecureNoAuth: Bool
     /// Let downloads reach loopback and private addresses (local use and tests).
     public var allowPrivate: Bool
+    /// A PEM file of the CAs trusted for result URLs instead of the system's.
+    public var caBundle: String?
     /// Largest callback body accepted, in bytes.
     public var bodyLimit: Int
     /// Jobs downloading at once, and jobs in the media stage at once. Both 0: this process only
@@ -51,6 +53,11 @@ public struct ServerSettings: Sendable {
     /// Bytes kept free on the archive's file system: below it no task starts downloading and
     /// `/readyz` says so.
     public var minFreeBytes: Int64
+    /// Bytes one task's downloads may hold together; 0 for no limit.
+    public var maxTaskBytes: Int64
+    /// How long `/readyz` answers from its last check before checking again (the check writes
+    /// and syncs a file, and anyone may ask).
+    public var readinessInterval: Duration
     /// How long storing a callback waits for a locked database before answering 503.
     public var databaseBusyTimeout: TimeInterval
 
@@ -73,6 +80,8 @@ public struct ServerSettings: Sendable {
         secureCookie = false
         downloadDeadline = 1800
         minFreeBytes = 2 << 30
+        maxTaskBytes = 16 << 30
+        readinessInterval = .seconds(1)
         idleTimeout = .seconds(30)
         bodyTimeout = .seconds(60)
         maxConnections = 1024

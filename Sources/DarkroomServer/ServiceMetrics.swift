@@ -49,8 +49,12 @@ final class ServiceMetrics: Sendable {
         }
     }
 
-    /// The text for `GET /metrics`, with the task gauges set from `counts` first.
-    func render(counts: [TaskState: Int]) -> String {
+    /// The text for `GET /metrics`, with the task gauges set from `counts` first, and the
+    /// archive's free bytes beside the reserve (downloads wait below it; the jobs that waited are
+    /// `darkroom_jobs_total{result="no_space"}`).
+    func render(counts: [TaskState: Int], freeBytes: Int64?, minFreeBytes: Int64) -> String {
+        if let freeBytes { Gauge(label: "darkroom_archive_free_bytes", factory: factory).record(freeBytes) }
+        Gauge(label: "darkroom_archive_min_free_bytes", factory: factory).record(minFreeBytes)
         for state in TaskState.allCases {
             Gauge(label: "darkroom_tasks", dimensions: [("state", state.rawValue)], factory: factory).record(counts[state] ?? 0)
         }

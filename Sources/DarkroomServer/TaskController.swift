@@ -12,7 +12,7 @@ struct TaskController: Sendable {
 
     func addRoutes(to router: some RouterMethods<DarkroomRequestContext>) {
         router.get("/v1/tasks") { request, _ in try await list(request) }
-        router.get("/v1/tasks/:id") { _, context in try await show(try context.taskID()) }
+        router.get("/v1/tasks/:id") { request, context in try await show(try context.taskID(), request) }
         router.post("/v1/tasks/:id/retry") { _, context in try await retry(try context.taskID()) }
     }
 
@@ -25,11 +25,14 @@ struct TaskController: Sendable {
         return try JSONResponse.make(TaskList(tasks: page.tasks.map(TaskSummary.init), nextCursor: page.nextCursor?.text))
     }
 
-    func show(_ id: String) async throws -> Response {
+    /// `?history_cursor=&history_limit=`: the task's callbacks come a page at a time (100 by
+    /// default, at most 1,000), with `history_next_cursor` when there are more.
+    func show(_ id: String, _ request: Request) async throws -> Response {
         guard let task = try await stored({ () async throws(StoreError) in try await store.task(id) }) else {
             throw HTTPError(.notFound, message: "no task \(id) has been seen")
         }
-        let history = try await stored { () async throws(StoreError) in try await store.history(id) }
+        let page = try HistoryPageRequest(parameters: { request.uri.queryParameters.get($0) })
+        let history = try await stored { () async throws(StoreError) in try await store.history(id, after: page.cursor, limit: page.limit) }
         var index: TaskIndex?
         if task.state == .archived, let folder = task.folder {
             index = try? ArchiveScan(layout: layout).index(of: folder)

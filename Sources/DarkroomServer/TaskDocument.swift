@@ -56,11 +56,12 @@ struct TaskList: Encodable {
     }
 }
 
-/// `GET /v1/tasks/{id}`: the task, every callback received for it, and its index file once
-/// archived.
+/// `GET /v1/tasks/{id}`: the task, a page of the callbacks received for it, and its index file
+/// once archived.
 struct TaskDocument: Encodable {
     var task: TaskSummary
     var history: [Callback]
+    var historyNextCursor: Int64?
     var index: TaskIndex?
 
     struct Callback: Encodable {
@@ -80,9 +81,10 @@ struct TaskDocument: Encodable {
         }
     }
 
-    init(task: TaskRecord, history: [StoredCallback], index: TaskIndex?) {
+    init(task: TaskRecord, history: HistoryPage, index: TaskIndex?) {
         self.task = TaskSummary(task)
-        self.history = history.map {
+        historyNextCursor = history.nextCursor
+        self.history = history.callbacks.map {
             Callback(id: $0.id, status: $0.status, statusSpelling: $0.statusSpelling, updatedAt: $0.updatedAt,
                      receivedAt: $0.receivedAt, outcome: $0.outcome)
         }
@@ -94,10 +96,12 @@ struct TaskDocument: Encodable {
         try task.encode(to: encoder)
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(history, forKey: .history)
+        try container.encodeIfPresent(historyNextCursor.map(String.init), forKey: .historyNextCursor)
         try container.encodeIfPresent(index, forKey: .index)
     }
 
     enum CodingKeys: String, CodingKey {
         case history, index
+        case historyNextCursor = "history_next_cursor"
     }
 }

@@ -12,6 +12,11 @@ struct DownloadOptions: ParsableArguments {
     @Flag(help: "Allow loopback, private, link-local and other non-public addresses (local use).")
     var allowPrivate = false
 
+    @Option(help: ArgumentHelp(
+        "A PEM file of the CAs to trust for https URLs instead of the system's (a private CA). Default: $SSL_CERT_FILE, else $CURL_CA_BUNDLE, else the system's.",
+        valueName: "file"))
+    var caBundle: String?
+
     func validate() throws {
         guard retries >= 0 else { throw ValidationError("--retries must be 0 or more.") }
         guard maxBytes > 0 else { throw ValidationError("--max-bytes must be more than 0.") }
@@ -21,7 +26,8 @@ struct DownloadOptions: ParsableArguments {
         FetchOptions(
             maxBytes: maxBytes,
             retry: RetryPolicy(maxAttempts: retries + 1),
-            addressPolicy: AddressPolicy(allowPrivate: allowPrivate)
+            addressPolicy: AddressPolicy(allowPrivate: allowPrivate),
+            caBundle: caBundle ?? FetchOptions.environmentCABundle
         )
     }
 }

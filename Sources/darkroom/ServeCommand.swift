@@ -1,5 +1,6 @@
 import ArgumentParser
 import DarkroomCore
+import DarkroomFetch
 import DarkroomMedia
 import DarkroomServer
 import Foundation
@@ -51,6 +52,11 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Flag(help: "Let downloads reach loopback, private and link-local addresses (local use).")
     var allowPrivate = false
+
+    @Option(help: ArgumentHelp(
+        "A PEM file of the CAs to trust for result URLs instead of the system's. Default: $SSL_CERT_FILE, else $CURL_CA_BUNDLE, else the system's.",
+        valueName: "file"))
+    var caBundle: String?
 
     @Flag(help: "Listen beyond loopback without any authentication. Anyone could post callbacks.")
     var insecureNoAuth = false
@@ -106,6 +112,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Bytes kept free on the archive's file system; below it downloads wait and /readyz says so. Default: 2147483648 (2 GiB).")
     var minFreeBytes: Int?
 
+    @Option(help: "Bytes one task's downloads may hold together; a result past it is too_large. 0: no limit. Default: 17179869184 (16 GiB).")
+    var maxTaskBytes: Int?
+
     @Option(help: "trace, debug, info, notice, warning, error or critical. Default: info.")
     var logLevel: String?
 
@@ -140,6 +149,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         settings.adminTokens = try layers.list(adminToken, "admin-token")
         settings.allowPrivate = try layers.bool(allowPrivate, "allow-private")
+        settings.caBundle = try layers.string(caBundle, "ca-bundle") ?? FetchOptions.environmentCABundle
         settings.insecureNoAuth = try layers.bool(insecureNoAuth, "insecure-no-auth")
         settings.downloadWorkers = try layers.int(downloadWorkers, "download-workers", default: settings.downloadWorkers, minimum: 0)
         settings.mediaWorkers = try layers.int(mediaWorkers, "media-workers", default: settings.mediaWorkers, minimum: 0)
@@ -153,6 +163,7 @@ struct ServeCommand: AsyncParsableCommand {
         settings.shutdownGrace = .seconds(try layers.int(shutdownGrace, "shutdown-grace", default: 20, minimum: 0))
         settings.downloadDeadline = try layers.int(downloadDeadline, "download-deadline", default: settings.downloadDeadline, minimum: 1)
         settings.minFreeBytes = Int64(try layers.int(minFreeBytes, "min-free-bytes", default: Int(settings.minFreeBytes), minimum: 0))
+        settings.maxTaskBytes = Int64(try layers.int(maxTaskBytes, "max-task-bytes", default: Int(settings.maxTaskBytes), minimum: 0))
         settings.idleTimeout = .seconds(try layers.int(idleTimeout, "idle-timeout", default: 30, minimum: 1))
         settings.bodyTimeout = .seconds(try layers.int(bodyTimeout, "body-timeout", default: 60, minimum: 1))
         settings.maxConnections = try layers.int(maxConnections, "max-connections", default: settings.maxConnections, minimum: 1)

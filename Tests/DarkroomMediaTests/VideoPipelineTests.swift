@@ -98,6 +98,23 @@ import Testing
         #expect(output.video?.frameCount == source.videoPacketCount, "no frames duplicated or dropped to make the rate constant")
     }
 
+    /// Each frame lasts until the next one starts, and the last as long as the container says,
+    /// so an encoded rendition ends where its source does (the edit list's presentation, to the
+    /// millisecond an MP4's movie time scale keeps). Matroska written by a remux gives every
+    /// packet the average duration (93 ms for frames 33 and 100 ms apart): trusting it made the
+    /// rendition 60 ms longer than its source.
+    @Test(arguments: [TestClip.variableFrameRate, .variableFrameRateMKV, .h264NoAudio])
+    func anEncodedRenditionEndsWhereItsSourceEnds(_ clip: TestClip) async throws {
+        var settings = settingsWithSmallPreview()
+        settings.renditions = settings.renditions.filter { $0.name == "preview" }
+        let (entry, folder) = try await processVideo(clip, settings: settings)
+        let preview = try #require(entry.renditions.first)
+        #expect(preview.method == .encode)
+        let source = try #require(try await FFprobeReport.of(try await TestClips.shared.path(clip)).durationSeconds)
+        let rendition = try #require(try await FFprobeReport.of(folder.appendingPathComponent(preview.file.path).path).durationSeconds)
+        #expect(abs(rendition - source) <= 0.001, "\(rendition) s against the source's \(source) s")
+    }
+
     @Test(arguments: [TestClip.hevc10, .vp9WebM])
     func otherCodecsAreReencodedToH264(_ clip: TestClip) async throws {
         let (entry, folder) = try await processVideo(clip)

@@ -107,7 +107,10 @@ import Testing
             #expect(response.errorMessage?.contains("database is locked") == true, "\(String(buffer: response.body))")
             let retried = try await client.postCallback(body)
             #expect(retried.status == .ok)
-            #expect(try await client.execute(uri: "/readyz", method: .get).status == .ok)
+            // Readiness answers from its last check for up to a second.
+            try await waitUntil("/readyz is ready again", timeout: .seconds(10)) {
+                try await client.execute(uri: "/readyz", method: .get).status == .ok
+            }
         }
     }
 

@@ -28,3 +28,64 @@ import Testing
         }
     }
 }
+
+/// `/readyz` writes and syncs a file, and anyone may ask: it checks at most once per interval
+/// and answers from the last check in between. `/metrics` shows the free bytes beside the reserve.
+@Suite struct ReadinessTests {
+    private func readyMarker(_ settings: ServerSettings) -> String {
+        settings.data.appendingPathComponent("archive/.ready").path
+    }
+
+    private func inode(_ path: String) throws -> UInt64 {
+        try #require(try FileManager.default.attributesOfItem(atPath: path)[.systemFileNumber] as? UInt64)
+    }
+
+    @Test(arguments: [false, true])
+    func readinessIsCheckedAtMostOncePerInterval(cached: Bool) async throws {
+        let settings = try testSettings("readiness") { $0.readinessInterval = cached ? .seconds(3600) : .zero }
+        try await withRouter(settings) { client in
+            #expect(try await client.execute(uri: "/readyz", method: .get).status == .ok)
+            let first = try inode(readyMarker(settings))
+            #expect(try await client.execute(uri: "/readyz", method: .get).status == .ok)
+            let second = try inode(readyMarker(settings))
+            #expect((first == second) == cached, "the check rewrites its file only when the last one is older than the interval")
+        }
+    }
+
+    @Test func metricsShowTheFreeBytesAndTheReserve() async throws {
+        try await withRouter(try testSettings("metrics-disk")) { client in
+            let text = String(buffer: try await client.execute(uri: "/metrics", method: .get).body)
+            #expect(text.contains("darkroom_archive_min_free_bytes 2147483648"), "\(text)")
+            let line = try #require(text.split(separator: "\n").first { $0.hasPrefix("darkroom_archive_free_bytes ") })
+            #expect((Double(line.split(separator: " ")[1]) ?? 0) > 0, "\(line)")
+        }
+    }
+}
+
+/// `--max-task-bytes`: a task's results together never pass it; the result that would is
+/// `too_large` and the others are archived.
+@Suite struct TaskByteCapTests {
+    @Test func aResultPastTheTasksCapIsTooLargeAndTheRestIsArchived() async throws {
+        let media = try await clipServer()
+        let clipBytes = Int64(try Data(contentsOf: URL(fileURLWithPath: try await TestClips.shared.path(.h264AAC))).count)
+        let settings = try archivingSettings("task-cap") {
+            $0.maxTaskBytes = clipBytes * 3 / 2
+        }
+        let body = Data("""
+            {"task_id": "cap-1", "task_status": "succeed", "created_at": 1763702400000, "updated_at": 1763702460000,
+             "task_result": {"videos": [{"id": "a", "url": "\(media.url("a.mp4").absoluteString)", "duration": "2"},
+                                        {"id": "b", "url": "\(media.url("b.mp4").absoluteString)", "duration": "2"}]}}
+            """.utf8)
+        try await withRouter(settings) { client in
+            try await client.archive(body, id: "cap-1")
+            let task = try #require(try await client.execute(uri: "/v1/tasks/cap-1", method: .get).json)
+            let index = try #require(task["index"] as? [String: Any])
+            let problems = try #require(index["problems"] as? [[String: Any]])
+            #expect(problems.compactMap { $0["kind"] as? String } == ["too_large"], "\(problems)")
+            #expect((problems.first?["message"] as? String)?.contains("larger than its limit of \(clipBytes * 3 / 2) bytes (--max-task-bytes)") == true,
+                    "\(problems)")
+            let videos = try #require(index["videos"] as? [[String: Any]])
+            #expect(videos.filter { $0["source"] != nil }.count == 1, "one video within the cap is archived")
+        }
+    }
+}

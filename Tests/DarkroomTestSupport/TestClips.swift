@@ -13,6 +13,15 @@ public enum TestClip: String, Sendable, CaseIterable {
     case rotated90 = "rotated90.mp4"
     /// 30 fps for the first second, then 10 fps.
     case variableFrameRate = "vfr.mp4"
+    /// The same frames in Matroska, copied by ffmpeg, whose packets then all claim one average
+    /// duration (93 ms) though the frames are 33 and 100 ms apart.
+    case variableFrameRateMKV = "vfr.mkv"
+    /// 160x16000: a valid video of an extreme aspect ratio, 10 fps, 5 s.
+    case tallStrip = "tall-strip.mp4"
+    /// 400 video streams in Matroska (copies of one small stream).
+    case manyStreams = "many-streams.mkv"
+    /// FFV1 in Matroska: a codec FFmpeg decodes but Darkroom does not allow.
+    case ffv1 = "ffv1.mkv"
     /// HEVC Main 10 (yuv420p10le), 2 s.
     case hevc10 = "hevc10.mp4"
     /// VP9 + Opus in WebM, 2 s.
@@ -71,7 +80,11 @@ public enum TestClip: String, Sendable, CaseIterable {
             let format = self == .png ? "png" : self == .webp ? "webp" : "mjpeg"
             return ["-f", "lavfi", "-i", "testsrc2=size=800x600", "-frames:v", "1", "-c:v", format == "webp" ? "libwebp" : format,
                     "-f", "image2", output]
-        case .textNamedMP4:
+        case .tallStrip:
+            return ["-f", "lavfi", "-i", "testsrc2=size=160x16000:rate=10", "-t", "5"] + x264 + [output]
+        case .ffv1:
+            return ["-f", "lavfi", "-i", "testsrc2=size=64x36:rate=10", "-t", "1", "-c:v", "ffv1", output]
+        case .textNamedMP4, .variableFrameRateMKV, .manyStreams:
             return []
         }
     }
@@ -110,6 +123,15 @@ public actor TestClips {
             let garbage = pseudoRandomBytes(4000, seed: 7)
             bytes.replaceSubrange(bytes.count / 2..<bytes.count / 2 + garbage.count, with: garbage)
             try Data(bytes).write(to: URL(fileURLWithPath: path))
+        case .variableFrameRateMKV:
+            let mp4 = try await TestClips.shared.path(.variableFrameRate)
+            try await runChecked("ffmpeg", ["-y", "-v", "error", "-i", mp4, "-c", "copy", path])
+        case .manyStreams:
+            let small = path + ".one.mp4"
+            try await runChecked("ffmpeg", ["-y", "-v", "error", "-f", "lavfi", "-i", "testsrc2=size=64x36:rate=10", "-t", "1",
+                                            "-c:v", "libx264", "-preset", "ultrafast", small])
+            let maps = Array(repeating: ["-map", "0:v"], count: 400).flatMap { $0 }
+            try await runChecked("ffmpeg", ["-y", "-v", "error", "-i", small] + maps + ["-c", "copy", path])
         case .rotated90:
             // FFmpeg 5.1 writes a display matrix only when remuxing with a `rotate` tag, whose
             // 270 means "shown turned 90° clockwise".

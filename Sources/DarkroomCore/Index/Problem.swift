@@ -21,6 +21,9 @@ public struct Problem: Sendable, Equatable, Codable {
         case mediaCrashed = "media_crashed"
         /// The media worker did not finish within its deadline and was stopped.
         case mediaTimeout = "media_timeout"
+        /// One output (the storyboard, a thumbnail) could not be made for this picture, an
+        /// extreme aspect ratio say; the asset and its other outputs are fine. Always a warning.
+        case outputSkipped = "output_skipped"
     }
 
     public enum Severity: String, Sendable, Codable {

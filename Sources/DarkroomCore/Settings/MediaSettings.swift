@@ -61,6 +61,14 @@ public struct MediaLimits: Sendable, Equatable, Codable {
     public var maxPixels = 7680 * 4320
     /// Longest video, seconds (header or measured). Default: 3 hours.
     public var maxDuration = 3.0 * 3600
+    /// Most streams a container may declare. Generators deliver one video and one audio
+    /// stream; phones add a few metadata tracks. Each stream the demuxer keeps costs memory and
+    /// may cost a decoder while it is probed, so a file with hundreds is refused at open.
+    public var maxStreams = 16
+    /// Bytes and microseconds of media that opening a file may read and decode to learn its
+    /// streams' parameters (FFmpeg's `probesize` and `analyzeduration`).
+    public var probeBytes = 5_000_000
+    public var probeMicroseconds = 5_000_000
 
     public init() {}
 }

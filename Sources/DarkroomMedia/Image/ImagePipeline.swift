@@ -18,7 +18,12 @@ struct ImagePipeline {
         do {
             let (frame, probe) = try decode()
             entry.probe = probe
-            entry.thumbnail = try thumbnail(of: frame)
+            do {
+                entry.thumbnail = try thumbnail(of: frame)
+            } catch where error.kind != .output {
+                // The image itself decoded: a thumbnail that cannot be made does not spoil it.
+                entry.problems.append(Problem(.outputSkipped, severity: .warning, asset: asset, "no thumbnail: \(error.reason)"))
+            }
         } catch {
             switch error.kind {
             case .output, .unreadable: throw error
@@ -39,12 +44,12 @@ struct ImagePipeline {
            case let (pixels, overflow) = width.multipliedReportingOverflow(by: height), overflow || pixels > maxPixels {
             throw MediaError(.tooLarge, input: path, "\(width)x\(height) is over the limit of \(maxPixels) pixels; not decoded")
         }
-        let input = try DemuxerInput(.file(path), maxPixels: maxPixels, format: header.format.demuxer)
+        let input = try DemuxerInput(.file(path), limits: settings.limits, format: header.format.demuxer)
         guard let stream = input.bestStream(AVMEDIA_TYPE_VIDEO) else {
             throw MediaError(.notMedia, input: path, "not an image: no picture in the file")
         }
         let codec = String(cString: avcodec_get_name(stream.pointee.codecpar.pointee.codec_id))
-        let decoder = try Decoder(stream: stream, threads: 1, maxPixels: maxPixels, input: path)
+        let decoder = try Decoder(stream: stream, threads: 1, limits: settings.limits, input: path)
         let packet = Packet()
         let frame = Frame()
         var status = av_read_frame(input.context, packet.pointer)

@@ -15,11 +15,22 @@ enum PictureGeometry {
                 even(Double(height) * factor, atMost: min(height, width >= height ? maxShortSide : maxLongSide)))
     }
 
-    /// Scaled down to `targetWidth` wide (or kept, when narrower), the height following.
+    /// Scaled down to `targetWidth` wide (or kept, when narrower), the height following, but
+    /// never taller than `tallestAspect` × `targetWidth`: a 9:16 portrait keeps the full width,
+    /// a 160×16000 strip becomes a narrow picture of bounded height instead of a tall one that
+    /// no image encoder takes.
     static func scaled(width: Int, height: Int, toWidth targetWidth: Int) -> (width: Int, height: Int) {
-        let factor = min(1, Double(targetWidth) / Double(width))
+        let maxHeight = Double(targetWidth) * tallestAspect
+        let factor = min(1, Double(targetWidth) / Double(width), maxHeight / Double(height))
         return (even(Double(width) * factor, atMost: width), even(Double(height) * factor, atMost: height))
     }
+
+    /// How many times its width a thumbnail or storyboard tile may be tall.
+    static let tallestAspect = 2.0
+
+    /// The largest width or height of a still picture Darkroom writes: libwebp's limit (JPEG's is
+    /// 65,535), so a storyboard can always be written in either format.
+    static let largestStillSide = 16383
 
     /// The nearest even number, but not over `limit` (rounded down to even) and not under 2.
     static func even(_ value: Double, atMost limit: Int) -> Int {

@@ -5,7 +5,10 @@ import DarkroomCore
 ///
 /// Opening runs `avformat_find_stream_info`, so codec parameters (profile, pixel format) are
 /// filled in. Only the demuxers in `acceptedFormats` are allowed: a file cannot pass itself off
-/// as a playlist or a concat script that makes FFmpeg open other files or URLs.
+/// as a playlist or a concat script that makes FFmpeg open other files or URLs. Only the
+/// decoders of `DecoderAllowList` may be opened, at most `MediaLimits.maxStreams` streams are
+/// kept, and stream probing reads a bounded amount, so what opening costs does not depend on
+/// what the file claims.
 final class DemuxerInput {
     /// The container formats Darkroom reads: what generators deliver (MP4, WebM), the common
     /// video containers, the still-image formats, and plain audio.
@@ -17,14 +20,18 @@ final class DemuxerInput {
     let context: UnsafeMutablePointer<AVFormatContext>
     let source: MediaSource
 
-    /// `maxPixels` bounds the pictures `avformat_find_stream_info` may decode while it looks
-    /// for stream parameters, so a hostile header cannot make it allocate a huge one.
+    /// `limits.maxPixels` bounds the pictures `avformat_find_stream_info` may decode while it
+    /// looks for stream parameters, so a hostile header cannot make it allocate a huge one.
     /// `format` names the demuxer to use instead of guessing one from the bytes and the name.
-    init(_ source: MediaSource, maxPixels: Int = MediaLimits().maxPixels, format: String? = nil) throws(MediaError) {
+    init(_ source: MediaSource, limits: MediaLimits = MediaLimits(), format: String? = nil) throws(MediaError) {
         self.source = source
         var options: OpaquePointer?
         av_dict_set(&options, "protocol_whitelist", source.protocolWhitelist, 0)
         av_dict_set(&options, "format_whitelist", Self.acceptedFormats, 0)
+        av_dict_set(&options, "codec_whitelist", DecoderAllowList.option, 0)
+        av_dict_set(&options, "max_streams", String(limits.maxStreams), 0)
+        av_dict_set(&options, "probesize", String(limits.probeBytes), 0)
+        av_dict_set(&options, "analyzeduration", String(limits.probeMicroseconds), 0)
         if case .url = source {
             // Microseconds; a stalled server must not hang a probe for ever.
             av_dict_set(&options, "rw_timeout", "30000000", 0)
@@ -34,13 +41,18 @@ final class DemuxerInput {
         var context: UnsafeMutablePointer<AVFormatContext>?
         let opened = avformat_open_input(&context, source.ffmpegLocation, format.flatMap { av_find_input_format($0) }, &options)
         guard opened >= 0, let context else {
-            throw Self.openError(opened, source: source)
+            throw Self.openError(opened, source: source, limits: limits)
         }
         self.context = context
+        // Demuxers that meet streams while reading (MPEG-TS) drop those over `max_streams`
+        // instead of failing; the count is checked here too so every container gets one answer.
+        guard context.pointee.nb_streams <= limits.maxStreams else {
+            throw Self.tooManyStreams(source: source, limits: limits)
+        }
 
         let streamCount = Int(context.pointee.nb_streams)
         var streamOptions = [OpaquePointer?](repeating: nil, count: streamCount)
-        for index in 0..<streamCount { av_dict_set(&streamOptions[index], "max_pixels", String(maxPixels), 0) }
+        for index in 0..<streamCount { av_dict_set(&streamOptions[index], "max_pixels", String(limits.maxPixels), 0) }
         defer { for index in 0..<streamCount { av_dict_free(&streamOptions[index]) } }
         let found = streamOptions.withUnsafeMutableBufferPointer { avformat_find_stream_info(context, $0.baseAddress) }
         guard found >= 0 else {
@@ -64,14 +76,23 @@ final class DemuxerInput {
         return context.pointee.streams[Int(index)]
     }
 
-    private static func openError(_ code: Int32, source: MediaSource) -> MediaError {
+    private static func openError(_ code: Int32, source: MediaSource, limits: MediaLimits) -> MediaError {
         let text = ffmpegErrorText(code)
         switch code {
+        // What MP4 and Matroska demuxers answer when a stream over `max_streams` is refused them;
+        // at open, with nothing decoded yet, running out of memory is not the likely cause.
+        case darkroom_AVERROR_ENOMEM:
+            return tooManyStreams(source: source, limits: limits)
         // EINVAL is how a format outside `acceptedFormats` (a playlist, say) is refused.
         case darkroom_AVERROR_INVALIDDATA, darkroom_AVERROR_DEMUXER_NOT_FOUND, darkroom_averror(EINVAL):
             return MediaError(.notMedia, input: source.description, "not a media file Darkroom reads (\(text))")
         default:
             return MediaError(.unreadable, input: source.description, "cannot open (\(text))")
         }
+    }
+
+    private static func tooManyStreams(source: MediaSource, limits: MediaLimits) -> MediaError {
+        MediaError(.tooLarge, input: source.description,
+                   "more streams than the limit of \(limits.maxStreams); not opened (generators deliver one video and one audio stream)")
     }
 }

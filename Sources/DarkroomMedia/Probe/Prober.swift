@@ -9,15 +9,15 @@ import DarkroomCore
 /// way through ends the measurement there and is reported in `readError`, not thrown: a file
 /// cut short is a finding, not a failure to probe.
 public struct Prober: Sendable {
-    /// The largest picture, in pixels, that probing may decode (see `MediaLimits.maxPixels`).
-    public var maxPixels: Int
+    /// Bounds what opening may decode and keep (pixels, streams, bytes probed).
+    public var limits: MediaLimits
 
-    public init(maxPixels: Int = MediaLimits().maxPixels) {
-        self.maxPixels = maxPixels
+    public init(limits: MediaLimits = MediaLimits()) {
+        self.limits = limits
     }
 
     public func probe(_ source: MediaSource) throws(MediaError) -> ProbeResult {
-        let input = try DemuxerInput(source, maxPixels: maxPixels)
+        let input = try DemuxerInput(source, limits: limits)
         let format = input.context.pointee
         guard let main = input.bestStream(AVMEDIA_TYPE_VIDEO) ?? input.bestStream(AVMEDIA_TYPE_AUDIO) else {
             throw MediaError(.noMediaStream, input: source.description, "no video or audio stream")
@@ -73,10 +73,12 @@ public struct Prober: Sendable {
             guard start != darkroom_AV_NOPTS_VALUE else { continue }
             first = min(first, start)
             let duration = packet.pointee.duration > 0 ? packet.pointee.duration : frameDuration
-            end = max(end, start + duration)
+            // Timestamps are the file's own numbers: near Int64's ends they must not trap.
+            let (packetEnd, overflow) = start.addingReportingOverflow(duration)
+            end = max(end, overflow ? Int64.max : packetEnd)
         }
         guard end > first else { return Measurement(duration: nil, packets: count, readError: readError) }
-        let seconds = Double(end - first) * av_q2d(stream.pointee.time_base)
+        let seconds = (Double(end) - Double(first)) * av_q2d(stream.pointee.time_base)
         return Measurement(duration: seconds, packets: count, readError: readError)
     }
 

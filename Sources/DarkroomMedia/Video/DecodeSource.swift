@@ -9,5 +9,7 @@ struct DecodeSource {
     let rotation: Int
     let videoTimeBase: AVRational
     let frameRate: AVRational
+    /// Where the container says the video ends, in `videoTimeBase`; nil when it does not say.
+    let videoEnd: Int64?
     let audioTimeBase: AVRational
 }

@@ -26,9 +26,7 @@ final class EncodedRendition: @unchecked Sendable {
     /// CPU per 10 s of 1080p; see docs/media.md.
     private let scaler = Scaler(flags: SWS_AREA)
     private let packet = Packet()
-    /// Frame durations by timestamp: libx264 does not give its packets one, and an MP4's last
-    /// frame needs one.
-    private var durations: [Int64: Int64] = [:]
+    private let timing: PacketDurations
     private var worker: WorkerThread?
     private(set) var failure: MediaError?
 
@@ -38,6 +36,7 @@ final class EncodedRendition: @unchecked Sendable {
         self.input = input
         rotation = source.rotation
         muxer = try Muxer(destination: destination, input: input)
+        timing = PacketDurations(frameRate: source.frameRate, timeBase: source.videoTimeBase, end: source.videoEnd)
         let globalHeader = muxer.wantsGlobalHeader
         let profile = plan.profile
         let decoder = source.video.context.pointee
@@ -120,7 +119,7 @@ final class EncodedRendition: @unchecked Sendable {
         }
         picture.pointer.pointee.pts = timestamp
         picture.pointer.pointee.pict_type = AV_PICTURE_TYPE_NONE
-        durations[timestamp] = frame.pointer.pointee.pkt_duration
+        timing.frame(at: timestamp, packetDuration: frame.pointer.pointee.pkt_duration)
         try send(picture, to: video, stream: videoStream)
     }
 
@@ -141,6 +140,7 @@ final class EncodedRendition: @unchecked Sendable {
             }
             try send(nil, to: audio.encoder, stream: audio.stream)
         }
+        timing.lastFrame()
         try send(nil, to: video, stream: videoStream)
         try muxer.finish()
     }
@@ -148,10 +148,7 @@ final class EncodedRendition: @unchecked Sendable {
     /// Sends a frame (nil flushes) and writes every packet the encoder has ready.
     private func send(_ frame: Frame?, to encoder: Encoder, stream: UnsafeMutablePointer<AVStream>) throws(MediaError) {
         try encoder.encode(frame, into: packet, input: input) { (packet) throws(MediaError) in
-            if encoder === video, let duration = durations.removeValue(forKey: packet.pointer.pointee.pts),
-               packet.pointer.pointee.duration <= 0 {
-                packet.pointer.pointee.duration = duration
-            }
+            if encoder === video { timing.stamp(packet) }
             try muxer.write(packet.pointer, timeBase: encoder.timeBase, stream: stream)
         }
     }

@@ -19,6 +19,8 @@ final class VideoDecodePass {
         var renditions: [(plan: RenditionPlan, url: URL)]
         /// Renditions that could not be made, with why.
         var failures: [MediaError]
+        /// Stills that could not be made for this picture (the asset is fine), with why.
+        var skipped: [String]
     }
 
     private enum Purpose {
@@ -35,7 +37,7 @@ final class VideoDecodePass {
     private let copies: [CopyRendition]
     private let encodes: [EncodedRendition]
     private var picker: FramePicker<Purpose>
-    private let sheet: StoryboardSheet?
+    private var sheet: StoryboardSheet?
     private let thumbnailScaler = Scaler()
     private let writer: StillImageWriter
 
@@ -45,11 +47,12 @@ final class VideoDecodePass {
     private var origin: Int64?
     private var poster: StillImage?
     private var thumbnails: [Int: StillImage] = [:]
+    private var skipped: [String] = []
 
     init(job: VideoJob, probe: ProbeResult, duration: Double) throws(MediaError) {
         self.job = job
         let settings = job.settings
-        input = try DemuxerInput(.file(job.path), maxPixels: settings.limits.maxPixels)
+        input = try DemuxerInput(.file(job.path), limits: settings.limits)
         guard let videoStream = input.bestStream(AVMEDIA_TYPE_VIDEO) else {
             throw MediaError(.noMediaStream, input: job.path, "no video stream")
         }
@@ -63,12 +66,12 @@ final class VideoDecodePass {
 
         let rotation = probe.video?.rotation ?? 0
         let video = try Decoder(
-            stream: videoStream, threads: settings.decoderThreads > 0 ? settings.decoderThreads : ProcessInfo.processInfo.activeProcessorCount, maxPixels: settings.limits.maxPixels, input: job.path)
+            stream: videoStream, threads: settings.decoderThreads > 0 ? settings.decoderThreads : ProcessInfo.processInfo.activeProcessorCount, limits: settings.limits, input: job.path)
         let needsAudio = audioStream != nil && plans.contains { $0.method == .encode }
-        let audio = try needsAudio ? Decoder(stream: audioStream!, threads: 1, maxPixels: settings.limits.maxPixels, input: job.path) : nil
+        let audio = try needsAudio ? Decoder(stream: audioStream!, threads: 1, limits: settings.limits, input: job.path) : nil
         source = DecodeSource(
             video: video, audio: audio, rotation: rotation, videoTimeBase: videoStream.pointee.time_base,
-            frameRate: videoStream.pointee.avg_frame_rate, audioTimeBase: audioStream?.pointee.time_base ?? AVRational(num: 1, den: 1))
+            frameRate: videoStream.pointee.avg_frame_rate, videoEnd: Self.end(of: videoStream, in: input), audioTimeBase: audioStream?.pointee.time_base ?? AVRational(num: 1, den: 1))
 
         var copies: [CopyRendition] = []
         var encodes: [EncodedRendition] = []
@@ -92,14 +95,17 @@ final class VideoDecodePass {
             targets.append(((Double(index) + 0.5) * duration / Double(count), .thumbnail(index)))
         }
         writer = StillImageWriter(settings.thumbnails)
+        sheet = nil
         if settings.storyboard.enabled {
             let layout = StoryboardLayout(settings: settings.storyboard, width: upright.width, height: upright.height, duration: duration)
-            sheet = StoryboardSheet(layout: layout, fullRange: writer.fullRange)
-            for tile in 0..<layout.tiles {
-                targets.append((layout.time(ofTile: tile), .tile(tile)))
+            if max(layout.sheetWidth, layout.sheetHeight) > PictureGeometry.largestStillSide {
+                skipped.append("no storyboard: its sheet would be \(layout.sheetWidth)x\(layout.sheetHeight), over the \(PictureGeometry.largestStillSide) pixels an image may have on a side")
+            } else {
+                sheet = StoryboardSheet(layout: layout, fullRange: writer.fullRange)
+                for tile in 0..<layout.tiles {
+                    targets.append((layout.time(ofTile: tile), .tile(tile)))
+                }
             }
-        } else {
-            sheet = nil
         }
         picker = FramePicker(targets)
         if count > 0 { try Folder.make(job.folder.appendingPathComponent("thumbs"), input: job.path) }
@@ -131,7 +137,8 @@ final class VideoDecodePass {
             thumbnails: thumbnails.keys.sorted().compactMap { thumbnails[$0] },
             storyboard: frames > 0 ? sheet : nil,
             renditions: renditions,
-            failures: failures)
+            failures: failures,
+            skipped: skipped)
     }
 
     private func demuxAndDecode() throws(MediaError) {
@@ -192,19 +199,27 @@ final class VideoDecodePass {
         }
     }
 
+    /// A still that cannot be made for this picture is skipped with a reason; the decode and
+    /// the renditions go on. Only a failure to write (the disk's fault) stops the pass.
     private func use(_ pick: FramePicker<Purpose>.Pick) throws(MediaError) {
         let settings = job.settings.thumbnails
-        let rotation = source.rotation
-        switch pick.purpose {
-        case .poster:
-            poster = try still(pick, name: "poster.\(settings.format.fileExtension)")
-        case .thumbnail(let index):
-            let name = "thumbs/\(index + 1 < 10 ? "0" : "")\(index + 1).\(settings.format.fileExtension)"
-            thumbnails[index] = try still(pick, name: name)
-        case .tile(let tile):
-            guard sheet?.place(pick.frame, tile: tile, rotation: rotation) ?? true else {
-                throw MediaError(.unsupported, input: job.path, "cannot convert \(pick.frame.width)x\(pick.frame.height) pictures for the storyboard")
+        do throws(MediaError) {
+            switch pick.purpose {
+            case .poster:
+                poster = try still(pick, name: "poster.\(settings.format.fileExtension)")
+            case .thumbnail(let index):
+                let name = "thumbs/\(index + 1 < 10 ? "0" : "")\(index + 1).\(settings.format.fileExtension)"
+                thumbnails[index] = try still(pick, name: name)
+            case .tile(let tile):
+                guard let sheet else { return }
+                guard sheet.place(pick.frame, tile: tile, rotation: source.rotation) else {
+                    self.sheet = nil
+                    throw MediaError(.unsupported, input: job.path, "no storyboard: cannot convert \(pick.frame.width)x\(pick.frame.height) pictures for its tiles")
+                }
             }
+        } catch {
+            guard error.kind != .output else { throw error }
+            skipped.append(error.reason)
         }
     }
 
@@ -216,15 +231,30 @@ final class VideoDecodePass {
             frame, width: size.width, height: size.height, rotation: source.rotation,
             format: writer.pixelFormat, fullRange: writer.fullRange)
         else {
-            throw MediaError(.unsupported, input: job.path, "cannot convert \(frame.width)x\(frame.height) pictures for thumbnails")
+            throw MediaError(.unsupported, input: job.path, "no \(name): cannot convert \(frame.width)x\(frame.height) pictures for it")
         }
-        let file = try writer.write(picture, to: job.folder.appendingPathComponent(name), as: job.prefix + name, input: job.path)
+        let file: StoredFile
+        do {
+            file = try writer.write(picture, to: job.folder.appendingPathComponent(name), as: job.prefix + name, input: job.path)
+        } catch where error.kind != .output {
+            throw MediaError(error.kind, input: error.input, "no \(name): \(error.reason)")
+        }
         return StillImage(file: file, at: (pick.time * 1000).rounded() / 1000, width: size.width, height: size.height)
     }
 
     private func noteError(_ code: Int32) {
         errors += 1
         if firstError == nil { firstError = ffmpegErrorText(code) }
+    }
+
+    /// The container's end of the stream (its start plus the file's duration), in the stream's
+    /// time base; nil when the container states no duration.
+    private static func end(of stream: UnsafeMutablePointer<AVStream>, in input: DemuxerInput) -> Int64? {
+        let duration = input.context.pointee.duration
+        guard duration > 0, duration != darkroom_AV_NOPTS_VALUE else { return nil }
+        let start = stream.pointee.start_time != darkroom_AV_NOPTS_VALUE ? stream.pointee.start_time : 0
+        let (end, overflow) = av_rescale_q(duration, darkroom_AV_TIME_BASE_Q, stream.pointee.time_base).addingReportingOverflow(start)
+        return overflow ? nil : end
     }
 
     private static func timestamp(of frame: Frame) -> Int64 {
@@ -236,7 +266,8 @@ final class VideoDecodePass {
     private func time(of frame: Frame) -> Double {
         let timestamp = Self.timestamp(of: frame)
         guard timestamp != darkroom_AV_NOPTS_VALUE, let origin else { return 0 }
-        return Double(timestamp - origin) * av_q2d(videoStream.pointee.time_base)
+        // The file's own numbers: their difference may not fit in an Int64.
+        return (Double(timestamp) - Double(origin)) * av_q2d(videoStream.pointee.time_base)
     }
 
     private func formatted(_ seconds: Double) -> String {

@@ -15,7 +15,7 @@ struct GalleryController: Sendable {
 
     func addRoutes(to router: some RouterMethods<DarkroomRequestContext>) {
         router.get("/") { request, _ in try await index(request) }
-        router.get("/tasks/:id") { _, context in try await task(try context.taskID()) }
+        router.get("/tasks/:id") { request, context in try await task(try context.taskID(), request) }
         router.post("/tasks/:id/retry") { _, context in try await retry(try context.taskID()) }
     }
 
@@ -59,12 +59,13 @@ struct GalleryController: Sendable {
             """
     }
 
-    func task(_ id: String) async throws -> Response {
+    func task(_ id: String, _ request: Request) async throws -> Response {
+        let page = try HistoryPageRequest(parameters: { request.uri.queryParameters.get($0) })
         let record: TaskRecord?
-        let history: [StoredCallback]
+        let history: HistoryPage
         do {
             record = try await store.task(id)
-            history = try await store.history(id)
+            history = try await store.history(id, after: page.cursor, limit: page.limit)
         } catch {
             throw error.httpError
         }

@@ -7,7 +7,7 @@ import Foundation
 /// every file, and the callback history; a retry button when the job failed.
 struct TaskView {
     let task: TaskRecord
-    let history: [StoredCallback]
+    let history: HistoryPage
     let index: TaskIndex?
 
     var html: String {
@@ -107,11 +107,14 @@ struct TaskView {
     }
 
     private func historyTable() -> String {
-        let rows = history.map { callback in
+        let rows = history.callbacks.map { callback in
             "<tr><td>\(HTML.escape(IndexCoding.timestamp(callback.receivedAt)))</td><td>\(HTML.escape(callback.statusSpelling))</td>"
                 + "<td class=\"muted\">\(HTML.escape(callback.outcome.rawValue))</td></tr>"
         }
-        return "<section><h2>History</h2><table><tr><th>received</th><th>status</th><th>outcome</th></tr>\(rows.joined())</table></section>"
+        let more = history.nextCursor.map {
+            "<p><a class=\"more\" href=\"\(HTML.escape(HTML.taskURL(task.id)))?history_cursor=\($0)#history\">Later callbacks</a></p>"
+        } ?? ""
+        return "<section id=\"history\"><h2>History</h2><table><tr><th>received</th><th>status</th><th>outcome</th></tr>\(rows.joined())</table>\(more)</section>"
     }
 
     /// Scrub previews: the storyboard's WebVTT cues (`sprite.jpg#xywh=x,y,w,h`) shown as the
