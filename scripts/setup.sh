@@ -16,9 +16,10 @@ case "${1:-}" in
   # ffmpeg/ffprobe are the independent oracle the tests compare against and make fixtures with;
   # Python runs jsonschema (index files against docs/index.schema.json), standardwebhooks
   # (signatures made by another implementation), openapi-spec-validator (the API document) and
-  # selenium (drives chromium), installed from PyPI into .build-python.
-  # chromium and its driver run the gallery's browser test.
-  --tests) packages+=(ffmpeg python3 python3-venv chromium chromium-driver) ;;
+  # selenium (drives chromium) and cryptography (makes the HTTPS tests' certificates), installed
+  # from PyPI into .build-python. chromium and its driver run the gallery's browser test; nginx
+  # serves the HTTPS tests (a test CA's certificates, HTTP/2, TLS 1.1, a redirect to http).
+  --tests) packages+=(ffmpeg python3 python3-venv chromium chromium-driver nginx curl) ;;
   --demo) packages+=(ffmpeg python3) ;;
 esac
 
@@ -42,10 +43,10 @@ fi
 
 if [[ "${1:-}" == "--tests" ]]; then
   venv="$(cd "$(dirname "$0")/.." && pwd)/.build-python"
-  if ! "$venv/bin/python3" -c 'import jsonschema, standardwebhooks, openapi_spec_validator, yaml, selenium' 2>/dev/null; then
-    echo "setup: installing jsonschema, standardwebhooks, openapi-spec-validator, pyyaml and selenium into $venv" >&2
+  if ! "$venv/bin/python3" -c 'import jsonschema, standardwebhooks, openapi_spec_validator, yaml, selenium, cryptography' 2>/dev/null; then
+    echo "setup: installing jsonschema, standardwebhooks, openapi-spec-validator, pyyaml, selenium and cryptography into $venv" >&2
     python3 -m venv "$venv"
     "$venv/bin/pip" install -q --disable-pip-version-check 'jsonschema>=4.10,<5' 'standardwebhooks>=1.1,<2' \
-      'openapi-spec-validator>=0.7,<1' 'pyyaml>=6,<7' 'selenium>=4,<5'
+      'openapi-spec-validator>=0.7,<1' 'pyyaml>=6,<7' 'selenium>=4,<5' 'cryptography>=41,<50'
   fi
 fi

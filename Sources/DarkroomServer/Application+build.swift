@@ -44,11 +44,15 @@ public func buildApplication(
         media: settings.mediaWorker.map { MediaWorkerProcess(executable: $0, limits: settings.mediaLimits) } ?? InProcessMedia(),
         minFreeBytes: settings.minFreeBytes, maxTaskBytes: settings.maxTaskBytes)
     let workers = ArchiveWorkers(store: store, archiver: archiver, settings: settings, doorbell: doorbell, metrics: metrics, logger: logger)
+    var server: HTTPServerBuilder = .http1(configuration: .init(
+        additionalChannelHandlers: [RequestDeadline(timeout: .init(settings.bodyTimeout))],
+        idleTimeout: .init(settings.idleTimeout)))
+    if let tls = settings.tls {
+        server = try ServerTLS.builder(server, certificate: tls.certificate, key: tls.key)
+    }
     return Application(
         router: router,
-        server: .http1(configuration: .init(
-            additionalChannelHandlers: [RequestDeadline(timeout: .init(settings.bodyTimeout))],
-            idleTimeout: .init(settings.idleTimeout))),
+        server: server,
         configuration: .init(
             address: .hostname(settings.host, port: settings.port), serverName: "darkroom",
             availableConnectionsDelegate: MaximumAvailableConnections(settings.maxConnections)),

@@ -55,6 +55,9 @@ public struct ServerSettings: Sendable {
     public var minFreeBytes: Int64
     /// Bytes one task's downloads may hold together; 0 for no limit.
     public var maxTaskBytes: Int64
+    /// A PEM certificate chain and its key, to serve HTTPS itself; nil serves plain HTTP (behind
+    /// a proxy that terminates TLS, or on loopback).
+    public var tls: (certificate: String, key: String)?
     /// How long `/readyz` answers from its last check before checking again (the check writes
     /// and syncs a file, and anyone may ask).
     public var readinessInterval: Duration
@@ -82,6 +85,7 @@ public struct ServerSettings: Sendable {
         minFreeBytes = 2 << 30
         maxTaskBytes = 16 << 30
         readinessInterval = .seconds(1)
+        tls = nil
         idleTimeout = .seconds(30)
         bodyTimeout = .seconds(60)
         maxConnections = 1024

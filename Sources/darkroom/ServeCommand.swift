@@ -29,7 +29,8 @@ struct ServeCommand: AsyncParsableCommand {
         "data", "host", "port", "token", "webhook-secret", "admin-token", "allow-private", "insecure-no-auth", "download-workers",
         "media-workers", "body-limit", "max-attempts", "retry-base-seconds", "lease-seconds", "shutdown-grace", "log-level",
         "media-in-process", "media-memory-limit", "media-file-size-limit", "media-deadline-base", "media-deadline-per-second",
-        "idle-timeout", "body-timeout", "max-connections", "download-deadline", "min-free-bytes",
+        "idle-timeout", "body-timeout", "max-connections", "download-deadline", "min-free-bytes", "max-task-bytes", "ca-bundle",
+        "tls-cert", "tls-key",
     ]
 
     @Option(help: ArgumentHelp("The data folder: the database and the archive. Default: ./darkroom-data.", valueName: "dir"))
@@ -40,6 +41,12 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(help: "The port to listen on. Default: 8080; 0 picks a free one.")
     var port: Int?
+
+    @Option(help: ArgumentHelp("A PEM certificate chain: serve HTTPS (TLS 1.2 and later) with it and --tls-key.", valueName: "file"))
+    var tlsCert: String?
+
+    @Option(help: ArgumentHelp("The PEM private key of --tls-cert.", valueName: "file"))
+    var tlsKey: String?
 
     @Option(help: "A shared token callers send as ?token= or Authorization: Bearer. Repeatable.")
     var token: [String] = []
@@ -150,6 +157,14 @@ struct ServeCommand: AsyncParsableCommand {
         settings.adminTokens = try layers.list(adminToken, "admin-token")
         settings.allowPrivate = try layers.bool(allowPrivate, "allow-private")
         settings.caBundle = try layers.string(caBundle, "ca-bundle") ?? FetchOptions.environmentCABundle
+        switch (try layers.string(tlsCert, "tls-cert"), try layers.string(tlsKey, "tls-key")) {
+        case (nil, nil): break
+        case let (certificate?, key?):
+            settings.tls = (certificate, key)
+            // The admin cookie then only ever travels over TLS.
+            settings.secureCookie = true
+        default: throw ValidationError("tls-cert and tls-key go together")
+        }
         settings.insecureNoAuth = try layers.bool(insecureNoAuth, "insecure-no-auth")
         settings.downloadWorkers = try layers.int(downloadWorkers, "download-workers", default: settings.downloadWorkers, minimum: 0)
         settings.mediaWorkers = try layers.int(mediaWorkers, "media-workers", default: settings.mediaWorkers, minimum: 0)

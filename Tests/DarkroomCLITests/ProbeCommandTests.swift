@@ -45,3 +45,37 @@ import Testing
         #expect(result.stderr == "darkroom: /nonexistent/clip.mp4: cannot open (No such file or directory)\n")
     }
 }
+
+/// `darkroom probe URL` downloads through the fetcher, so the address policy, the TLS settings
+/// and the size limit hold as they do for every download; FFmpeg's network code is never used.
+@Suite struct ProbeURLTests {
+    @Test func aURLIsDownloadedThroughTheFetcherAndProbed() async throws {
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: try await TestClips.shared.path(.h264AAC)))
+        let server = try TestHTTPServer { request in
+            request.path == "/clip.mp4" ? .file(bytes, for: request, contentType: "video/mp4") : .notFound()
+        }
+        let probed = try await runDarkroom(["probe", server.url("clip.mp4").absoluteString, "--allow-private"])
+        #expect(probed.status == 0, "\(probed.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: probed.stdoutData) as? [String: Any])
+        #expect((json["video"] as? [String: Any])?["frames"] as? Int == 60)
+
+        let refused = try await runDarkroom(["probe", server.url("clip.mp4").absoluteString])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("refused: 127.0.0.1 is a loopback address"), "the address policy holds: \(refused.stderr)")
+
+        let missing = try await runDarkroom(["probe", server.url("gone.mp4").absoluteString, "--allow-private"])
+        #expect(missing.status == 1)
+        #expect(missing.stderr == "darkroom: \(server.url("gone.mp4").absoluteString): HTTP 404\n", "\(missing.stderr)")
+        #expect(server.receivedRequests.count == 2, "the refused address was never connected to")
+    }
+
+    @Test func anHTTPSURLNeedsItsCAAndTLS12() async throws {
+        let tls = try await SharedTLSServer.shared.server()
+        let untrusted = try await runDarkroom(["probe", tls.url(.good).absoluteString, "--allow-private", "--ca-bundle", tls.otherCABundle])
+        #expect(untrusted.status == 1)
+        #expect(untrusted.stderr.contains("the server's certificate is not trusted"), "\(untrusted.stderr)")
+        let notMedia = try await runDarkroom(["probe", tls.url(.good).absoluteString, "--allow-private", "--ca-bundle", tls.caBundle])
+        #expect(notMedia.status == 1)
+        #expect(notMedia.stderr.hasPrefix("darkroom: \(tls.url(.good).absoluteString): not a media file"), "downloaded, then judged: \(notMedia.stderr)")
+    }
+}

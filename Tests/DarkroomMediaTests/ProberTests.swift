@@ -112,17 +112,4 @@ import Testing
         let error = #expect(throws: MediaError.self) { try Prober().probe(.file(playlist.path)) }
         #expect(error?.kind == .notMedia)
     }
-
-    @Test func aURLIsReadOverHTTP() async throws {
-        let bytes = try Data(contentsOf: URL(fileURLWithPath: await TestClips.shared.path(.h264AAC)))
-        let server = try TestHTTPServer { request in
-            request.path == "/clip.mp4" ? .file(bytes, for: request, contentType: "video/mp4") : .notFound()
-        }
-        let probe = try Prober().probe(.url(server.url("clip.mp4")))
-        #expect(probe.video?.codec == "h264")
-        #expect(probe.video?.frames == 60)
-        let missing = #expect(throws: MediaError.self) { try Prober().probe(.url(server.url("gone.mp4"))) }
-        #expect(missing?.kind == .unreadable)
-        #expect(missing?.description.contains("404") == true)
-    }
 }

@@ -12,8 +12,12 @@ public final class ServerProcess: @unchecked Sendable {
     public let log: URL
     private let process = Process()
 
-    /// Starts the server and returns once `/healthz` answers.
-    public init(data: URL, arguments: [String] = [], environment: [String: String] = [:]) async throws {
+    /// Starts the server and returns once `/healthz` answers (over plain HTTP, or as `ready`
+    /// finds it: a server behind TLS needs a client that trusts its CA).
+    public init(
+        data: URL, arguments: [String] = [], environment: [String: String] = [:],
+        ready: (@Sendable (Int) async -> Bool)? = nil
+    ) async throws {
         self.data = data
         port = try freePort()
         log = data.deletingLastPathComponent().appendingPathComponent("serve-\(port).log")
@@ -28,6 +32,7 @@ public final class ServerProcess: @unchecked Sendable {
         try process.run()
         try await waitUntil("the server answers /healthz", timeout: .seconds(30)) { [self] in
             guard process.isRunning else { throw ServerProcessError.exited(status: process.terminationStatus, log: logText) }
+            if let ready { return await ready(port) }
             return (try? await request("GET", "/healthz").status) == 200
         }
     }

@@ -32,10 +32,6 @@ final class DemuxerInput {
         av_dict_set(&options, "max_streams", String(limits.maxStreams), 0)
         av_dict_set(&options, "probesize", String(limits.probeBytes), 0)
         av_dict_set(&options, "analyzeduration", String(limits.probeMicroseconds), 0)
-        if case .url = source {
-            // Microseconds; a stalled server must not hang a probe for ever.
-            av_dict_set(&options, "rw_timeout", "30000000", 0)
-        }
         defer { av_dict_free(&options) }
 
         var context: UnsafeMutablePointer<AVFormatContext>?
