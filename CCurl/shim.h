@@ -9,7 +9,6 @@
 typedef size_t (*darkroom_curl_data_callback)(char *data, size_t size, size_t count, void *userdata);
 typedef int (*darkroom_curl_xferinfo_callback)(void *userdata, curl_off_t dltotal, curl_off_t dlnow,
                                                curl_off_t ultotal, curl_off_t ulnow);
-typedef int (*darkroom_curl_sockopt_callback)(void *userdata, curl_socket_t fd, curlsocktype purpose);
 typedef curl_socket_t (*darkroom_curl_opensocket_callback)(void *userdata, curlsocktype purpose,
                                                            struct curl_sockaddr *address);
 

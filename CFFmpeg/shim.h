@@ -2,7 +2,7 @@
 #define DARKROOM_CFFMPEG_SHIM_H
 
 // What Swift cannot import from FFmpeg's headers as they are: function-like macros, macros of
-// macros, compound literals and variadic functions. Everything here is `static inline` or
+// macros, compound literals and arrays inside structs. Everything here is `static inline` or
 // `static const`, so the module holds no mutable state.
 
 #include <errno.h>
@@ -23,10 +23,7 @@ static const AVRational darkroom_AV_TIME_BASE_Q = {1, AV_TIME_BASE};
 
 static const int darkroom_AVERROR_EOF = AVERROR_EOF;
 static const int darkroom_AVERROR_INVALIDDATA = AVERROR_INVALIDDATA;
-static const int darkroom_AVERROR_DECODER_NOT_FOUND = AVERROR_DECODER_NOT_FOUND;
 static const int darkroom_AVERROR_DEMUXER_NOT_FOUND = AVERROR_DEMUXER_NOT_FOUND;
-static const int darkroom_AVERROR_STREAM_NOT_FOUND = AVERROR_STREAM_NOT_FOUND;
-static const int darkroom_AVERROR_EXIT = AVERROR_EXIT;
 static const int darkroom_AVERROR_EAGAIN = AVERROR(EAGAIN);
 static const int darkroom_AVERROR_ENOMEM = AVERROR(ENOMEM);
 static const int darkroom_AV_ERROR_MAX_STRING_SIZE = AV_ERROR_MAX_STRING_SIZE;
@@ -46,11 +43,6 @@ static inline double darkroom_stream_rotation(const AVStream *stream) {
     const uint8_t *matrix = av_stream_get_side_data(stream, AV_PKT_DATA_DISPLAYMATRIX, &size);
     if (!matrix || size < 9 * sizeof(int32_t)) return __builtin_nan("");
     return av_display_rotation_get((const int32_t *)matrix);
-}
-
-/// av_log without varargs, so Swift can route its own messages through FFmpeg's log.
-static inline void darkroom_av_log_message(void *avcl, int level, const char *message) {
-    av_log(avcl, level, "%s", message);
 }
 
 /// AVFrame.data / linesize are 8-element tuples in Swift; index them here.

@@ -3,7 +3,8 @@ import Foundation
 import Synchronization
 
 /// What the downloads of one task may take together: at most `maxTaskBytes` in all (0: no
-/// cap), and never so much that the file system they land on drops under `minFreeBytes` free.
+/// cap), and never so much that the file system they land on drops under `minFreeBytes` free
+/// (0: not checked).
 ///
 /// A download is judged when its server says how long the body is (its remaining bytes, plus
 /// what the task's other downloads still expect, against the free space) and on every block
@@ -40,7 +41,8 @@ public final class DownloadBudget: Sendable {
             return (claimed, pending)
         }
         if maxTaskBytes > 0, claimedByOthers + expected > maxTaskBytes { return .taskTooLarge(limit: maxTaskBytes) }
-        if let free = DiskSpace.available(at: folder) {
+        // A reserve of 0 turns the free-space check off: a full disk is then a failed write.
+        if minFreeBytes > 0, let free = DiskSpace.available(at: folder) {
             let needed = max(0, expected - written) + pendingForOthers
             if free - needed < minFreeBytes { return .noSpace(needed: needed, free: free, reserve: minFreeBytes) }
         }

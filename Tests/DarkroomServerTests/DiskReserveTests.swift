@@ -27,6 +27,29 @@ import Testing
             #expect(media.receivedRequests.isEmpty, "nothing was downloaded")
         }
     }
+
+    /// Above the reserve, a body whose announced length would take the disk under it is not
+    /// taken: the task waits the same way, having asked once and written nothing.
+    @Test func aBodyThatWouldCrossTheReserveIsNotTakenAndTheTaskWaits() async throws {
+        let announced = 3_900_000_000
+        let media = try TestHTTPServer { _ in TestHTTPResponse(body: Data(count: 1024), contentLength: announced, dropAfter: 1024) }
+        let settings = try archivingSettings("reserve-length") { settings in
+            // About a gigabyte under what is free now: the task may start, the body may not come.
+            let free = DiskSpace.available(at: settings.data) ?? 0
+            settings.minFreeBytes = max(1, free - (1 << 30))
+        }
+        try await withRouter(settings) { client in
+            #expect(try await client.postCallback(videoCallback(taskID: "reserve-2", url: media.url("huge.mp4"))).status == .ok)
+            var task: [String: Any] = [:]
+            try await waitUntil("the task waits for space", timeout: .seconds(30)) {
+                task = try await client.execute(uri: "/v1/tasks/reserve-2", method: .get).json ?? [:]
+                return (task["last_error"] as? String)?.contains("needs \(announced) bytes but only") == true
+            }
+            #expect(task["state"] as? String == "queued", "\(task)")
+            #expect(task["attempts"] as? Int == 0, "waiting for space is not an attempt")
+            #expect((task["last_error"] as? String)?.contains("(--min-free-bytes); the task waits for space") == true, "\(task)")
+        }
+    }
 }
 
 /// `/readyz` writes and syncs a file, and anyone may ask: it checks at most once per interval
