@@ -28,6 +28,12 @@ public final class TLSTestServer: @unchecked Sendable {
 
     private let ports: [Endpoint: Int]
     private let process = Process()
+    /// nginx's lifeline: a shell beside it waits for this pipe to close, which happens when this
+    /// process ends however it ends, and then stops nginx (a shared server is never
+    /// deinitialised), with SIGKILL: nginx may inherit SIGTERM blocked from the thread that
+    /// started it, and with no master process it never unblocks it. The shell itself ends with
+    /// nginx, so a failed start is seen at once.
+    private let lifeline = Pipe()
 
     /// Makes the certificates and starts nginx; returns once every port accepts connections.
     public init(body: Data) async throws {
@@ -48,11 +54,14 @@ public final class TLSTestServer: @unchecked Sendable {
         let log = folder.appendingPathComponent("nginx.log")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         let output = try FileHandle(forWritingTo: log)
-        process.executableURL = URL(fileURLWithPath: "/usr/sbin/nginx")
-        process.arguments = ["-p", folder.path, "-c", config.path]
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = [
+            "-c", #"exec 3<&0; /usr/sbin/nginx -p "$0" -c "$1" </dev/null & nginx=$!; (cat <&3 >/dev/null; kill -9 "$nginx") & wait "$nginx""#,
+            folder.path, config.path,
+        ]
         process.standardOutput = output
         process.standardError = output
-        process.standardInput = FileHandle.nullDevice
+        process.standardInput = lifeline
         try process.run()
         for port in ports.values {
             try await waitUntil("nginx listens on \(port)", timeout: .seconds(20)) { [process] in
@@ -65,7 +74,7 @@ public final class TLSTestServer: @unchecked Sendable {
     }
 
     deinit {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        try? lifeline.fileHandleForWriting.close()
     }
 
     public func port(_ endpoint: Endpoint) -> Int { ports[endpoint]! }
