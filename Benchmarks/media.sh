@@ -14,6 +14,7 @@
 #
 #   Benchmarks/media.sh
 #   RUNS=5 DURATIONS="10" Benchmarks/media.sh
+#   DARKROOM=.build/release/darkroom Benchmarks/media.sh   # a binary already built, not rebuilt
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --tests
@@ -27,8 +28,12 @@ work=$(mktemp -d /var/tmp/darkroom-media-bench.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 source Benchmarks/lib.sh
 
-swift build -c release --product darkroom >&2
-darkroom=.build/release/darkroom
+if [[ -n ${DARKROOM:-} ]]; then
+  darkroom=$DARKROOM
+else
+  swift build -c release --product darkroom >&2
+  darkroom=.build/release/darkroom
+fi
 
 echo "| clip | pipeline | median wall (s) | median CPU (s) | median peak RSS (MiB) | runs |"
 echo "|---|---|---|---|---|---|"
