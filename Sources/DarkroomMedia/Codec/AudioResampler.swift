@@ -67,7 +67,9 @@ final class AudioResampler {
         }
         block.pointer.pointee.nb_samples = read
         block.pointer.pointee.pts = nextTimestamp ?? 0
-        nextTimestamp = (nextTimestamp ?? 0) + Int64(read)
+        // The start came from the file's own timestamp: near Int64's end it must not trap.
+        let (next, overflow) = (nextTimestamp ?? 0).addingReportingOverflow(Int64(read))
+        nextTimestamp = overflow ? .max : next
         return block
     }
 

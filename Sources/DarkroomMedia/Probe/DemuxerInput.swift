@@ -76,9 +76,10 @@ final class DemuxerInput {
         let text = ffmpegErrorText(code)
         switch code {
         // What MP4 and Matroska demuxers answer when a stream over `max_streams` is refused them;
-        // at open, with nothing decoded yet, running out of memory is not the likely cause.
+        // at open, with nothing decoded yet, that is the likely cause, but not the only one.
         case darkroom_AVERROR_ENOMEM:
-            return tooManyStreams(source: source, limits: limits)
+            return MediaError(.tooLarge, input: source.description,
+                              "not opened: more streams than the limit of \(limits.maxStreams), or too little memory to open it (\(text))")
         // EINVAL is how a format outside `acceptedFormats` (a playlist, say) is refused.
         case darkroom_AVERROR_INVALIDDATA, darkroom_AVERROR_DEMUXER_NOT_FOUND, darkroom_averror(EINVAL):
             return MediaError(.notMedia, input: source.description, "not a media file Darkroom reads (\(text))")
