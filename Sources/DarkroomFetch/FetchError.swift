@@ -28,6 +28,23 @@ public struct FetchError: Error, Sendable, Equatable, CustomStringConvertible {
         case cancelled
         /// The fetch, retries included, ran past its deadline (seconds).
         case deadline(Int)
+
+        /// The cause's name in snake case, for JSON (`http_status`, `refused_address`).
+        public var kind: String {
+            switch self {
+            case .badURL: "bad_url"
+            case .refusedAddress: "refused_address"
+            case .tooLarge: "too_large"
+            case .taskTooLarge: "task_too_large"
+            case .noSpace: "no_space"
+            case .httpStatus: "http_status"
+            case .transport: "transport"
+            case .inconsistentResponse: "inconsistent_response"
+            case .destination: "destination"
+            case .cancelled: "cancelled"
+            case .deadline: "deadline"
+            }
+        }
     }
 
     /// The URL as safe to show.

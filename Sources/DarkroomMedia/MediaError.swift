@@ -2,7 +2,7 @@ import DarkroomCore
 import Foundation
 
 /// A failure to read or make media, naming the input and what went wrong in one line:
-/// `notes.mp4: not a media file Darkroom reads (Invalid data found when processing input)`.
+/// `notes.mp4: not a media file: no container signature Darkroom reads (MP4/MOV, …)`.
 public struct MediaError: Error, Sendable, Equatable, CustomStringConvertible {
     public enum Kind: Sendable, Equatable {
         /// The file or URL could not be opened or read at all (missing, permission, network).

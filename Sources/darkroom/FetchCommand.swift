@@ -13,7 +13,8 @@ struct FetchCommand: AsyncParsableCommand {
             with backoff, honouring Retry-After, and a broken transfer resumes where the server \
             allows. Addresses in loopback, private, link-local, CGNAT and multicast ranges are \
             refused unless --allow-private. Prints "<sha256>  <file>" per file like sha256sum, or \
-            the results as JSON with --json (an object for one URL, an array for several). Shows a \
+            the results as JSON with --json (an object for one URL, an array for several; a failed \
+            URL is {"url", "error": {"kind", "message"}}). Shows a \
             progress bar when stderr is a terminal and there is one URL. Exit code 1 when any \
             download failed, each failure on a line of its own.
             """
@@ -68,11 +69,11 @@ struct FetchCommand: AsyncParsableCommand {
         }
         bar?.finish()
 
-        let results = outcomes.compactMap(\.result)
         if json {
-            if results.count == 1 && outcomes.count == 1 { try printJSON(results[0]) } else if !results.isEmpty { try printJSON(results) }
+            let reports = outcomes.map(FetchReport.init)
+            if reports.count == 1 { try printJSON(reports[0]) } else { try printJSON(reports) }
         } else {
-            for result in results { print("\(result.sha256)  \(result.path)") }
+            for result in outcomes.compactMap(\.result) { print("\(result.sha256)  \(result.path)") }
         }
         var failed: ExitCode?
         for error in outcomes.compactMap(\.error) { failed = fail(error) }
@@ -85,4 +86,36 @@ private struct Outcome: Sendable {
     var index: Int
     var result: FetchResult?
     var error: FetchError?
+}
+
+/// An outcome as `--json` prints it: the result, or `{"url", "error": {"kind", "message"}}`.
+private enum FetchReport: Encodable {
+    case done(FetchResult)
+    case failed(url: String, kind: String, message: String)
+
+    init(_ outcome: Outcome) {
+        if let result = outcome.result {
+            self = .done(result)
+        } else {
+            let error = outcome.error ?? FetchError(url: "", cause: .cancelled)
+            self = .failed(url: error.url, kind: error.cause.kind, message: error.description)
+        }
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        switch self {
+        case .done(let result):
+            try result.encode(to: encoder)
+        case .failed(let url, let kind, let message):
+            var container = encoder.container(keyedBy: Keys.self)
+            try container.encode(url, forKey: .url)
+            var error = container.nestedContainer(keyedBy: Keys.self, forKey: .error)
+            try error.encode(kind, forKey: .kind)
+            try error.encode(message, forKey: .message)
+        }
+    }
+
+    private enum Keys: String, CodingKey {
+        case url, error, kind, message
+    }
 }

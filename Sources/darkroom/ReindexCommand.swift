@@ -17,7 +17,7 @@ struct ReindexCommand: ParsableCommand {
     @OptionGroup var dataOptions: DataOptions
 
     func run() throws {
-        let layout = dataOptions.layout
+        let layout = try dataOptions.existingArchive()
         let rebuilt: (entries: [CatalogEntry], skipped: [ArchiveScanError])
         do {
             rebuilt = try Catalog(layout: layout).rebuild()

@@ -6,6 +6,7 @@ import DarkroomServer
 import Foundation
 import Hummingbird
 import Logging
+import NIOCore
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -140,13 +141,19 @@ struct ServeCommand: AsyncParsableCommand {
         } catch let error as ServerStartError {
             throw fail(error, code: 2)
         }
-        try await app.runService()
+        do {
+            try await app.runService()
+        } catch let error as IOError where error.errnoCode == EADDRINUSE {
+            throw fail("cannot listen on \(settings.host):\(settings.port): the address is in use (another darkroom, or another program?)")
+        } catch let error as IOError where error.errnoCode == EACCES {
+            throw fail("cannot listen on \(settings.host):\(settings.port): permission denied (ports below 1024 need privileges)")
+        }
     }
 
     private func resolve(_ layers: SettingLayers) throws -> ServerSettings {
         var settings = ServerSettings(data: URL(fileURLWithPath: try layers.string(data, "data") ?? "darkroom-data"))
         settings.host = try layers.string(host, "host") ?? settings.host
-        settings.port = try layers.int(port, "port", default: settings.port, minimum: 0)
+        settings.port = try layers.int(port, "port", default: settings.port, minimum: 0, maximum: 65535)
         settings.tokens = try layers.list(token, "token")
         settings.webhookSecrets = try layers.list(webhookSecret, "webhook-secret").map { text in
             guard let secret = WebhookSignature.Secret(text) else {

@@ -53,10 +53,11 @@ struct SettingLayers {
         }
     }
 
-    func int(_ flag: Int?, _ name: String, default fallback: Int, minimum: Int) throws -> Int {
+    func int(_ flag: Int?, _ name: String, default fallback: Int, minimum: Int, maximum: Int? = nil) throws -> Int {
         guard let text = try string(flag.map(String.init), name) else { return fallback }
-        guard let value = Int(text), value >= minimum else {
-            throw ValidationError("\(name) must be a whole number, at least \(minimum) (got \(text))")
+        guard let value = Int(text), value >= minimum, value <= maximum ?? .max else {
+            let range = maximum.map { "from \(minimum) to \($0)" } ?? "at least \(minimum)"
+            throw ValidationError("\(name) must be a whole number \(range) (got \(text))")
         }
         return value
     }

@@ -98,8 +98,18 @@ import Testing
         #expect(result.status == 1)
         #expect(result.stderr == "darkroom: \(server.url("gone").absoluteString): HTTP 404\n")
         let json = try #require(try JSONSerialization.jsonObject(with: result.stdoutData) as? [[String: Any]])
-        #expect(json.count == 1)
+        #expect(json.count == 2, "every URL, in the order given")
+        #expect(json.first?["bytes"] as? Int == 4)
+        let failed = try #require(json.last?["error"] as? [String: Any])
+        #expect(json.last?["url"] as? String == server.url("gone").absoluteString)
+        #expect(failed["kind"] as? String == "http_status")
+        #expect(failed["message"] as? String == "\(server.url("gone").absoluteString): HTTP 404")
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["ok"])
+
+        let alone = try await runDarkroom(["fetch", "--json", server.url("gone").absoluteString, "-o", folder.appendingPathComponent("x").path])
+        #expect(alone.status == 1)
+        let refused = try #require(try JSONSerialization.jsonObject(with: alone.stdoutData) as? [String: Any], "one URL: an object, even failed")
+        #expect((refused["error"] as? [String: Any])?["kind"] as? String == "refused_address")
     }
 
     @Test func outputsMustMatchURLs() async throws {

@@ -36,7 +36,17 @@ import Testing
         let result = try await runDarkroom(["probe", path])
         #expect(result.status == 1)
         #expect(result.stdout.isEmpty)
-        #expect(result.stderr == "darkroom: \(path): not a media file Darkroom reads (Invalid data found when processing input)\n")
+        #expect(result.stderr == "darkroom: \(path): not a media file: no container signature Darkroom reads (MP4/MOV, Matroska/WebM, AVI, FLV, MPEG-TS, PNG, JPEG, WebP, GIF, MP3, WAV, Ogg, FLAC, AAC)\n")
+    }
+
+    /// A text file named as text: FFmpeg guesses its own `tty` demuxer from the name, which
+    /// Darkroom does not accept, and answered "Invalid argument"; the message says what was checked.
+    @Test func aTextFileOfAnyNameSaysWhatWasChecked() async throws {
+        let path = try makeTemporaryFolder("probe-text").appendingPathComponent("notes.txt").path
+        try Data("just notes\n".utf8).write(to: URL(fileURLWithPath: path))
+        let result = try await runDarkroom(["probe", path])
+        #expect(result.status == 1)
+        #expect(result.stderr.hasPrefix("darkroom: \(path): not a media file: no container signature Darkroom reads (MP4/MOV, "), "\(result.stderr)")
     }
 
     @Test func aMissingFileExitsOne() async throws {

@@ -44,7 +44,7 @@ import Testing
         }
         let onDisk = try FileManager.default.subpathsOfDirectory(atPath: taskFolder.path).filter { path in
             var isFolder: ObjCBool = false
-            FileManager.default.fileExists(atPath: taskFolder.appendingPathComponent(path).path, isDirectory: &isFolder)
+            _ = FileManager.default.fileExists(atPath: taskFolder.appendingPathComponent(path).path, isDirectory: &isFolder)
             return !isFolder.boolValue
         }
         #expect(Set(onDisk) == Set(listed.keys).union(["index.json"]))

@@ -83,7 +83,7 @@ import Testing
 @Suite struct ProberRefusals {
     @Test func textFileNamedMP4IsNotMedia() async throws {
         let path = try await TestClips.shared.path(.textNamedMP4)
-        #expect(throws: MediaError(.notMedia, input: path, "not a media file Darkroom reads (Invalid data found when processing input)")) {
+        #expect(throws: MediaError(.notMedia, input: path, "not a media file: no container signature Darkroom reads (MP4/MOV, Matroska/WebM, AVI, FLV, MPEG-TS, PNG, JPEG, WebP, GIF, MP3, WAV, Ogg, FLAC, AAC)")) {
             try Prober().probe(.file(path))
         }
     }

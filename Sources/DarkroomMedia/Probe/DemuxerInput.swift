@@ -72,6 +72,11 @@ final class DemuxerInput {
         return context.pointee.streams[Int(index)]
     }
 
+    /// What a file that no accepted demuxer takes is told: what Darkroom looked for, rather than
+    /// FFmpeg's "Invalid data found when processing input" or "Invalid argument".
+    static let notMediaReason =
+        "no container signature Darkroom reads (MP4/MOV, Matroska/WebM, AVI, FLV, MPEG-TS, PNG, JPEG, WebP, GIF, MP3, WAV, Ogg, FLAC, AAC)"
+
     private static func openError(_ code: Int32, source: MediaSource, limits: MediaLimits) -> MediaError {
         let text = ffmpegErrorText(code)
         switch code {
@@ -82,7 +87,7 @@ final class DemuxerInput {
                               "not opened: more streams than the limit of \(limits.maxStreams), or too little memory to open it (\(text))")
         // EINVAL is how a format outside `acceptedFormats` (a playlist, say) is refused.
         case darkroom_AVERROR_INVALIDDATA, darkroom_AVERROR_DEMUXER_NOT_FOUND, darkroom_averror(EINVAL):
-            return MediaError(.notMedia, input: source.description, "not a media file Darkroom reads (\(text))")
+            return MediaError(.notMedia, input: source.description, "not a media file: \(notMediaReason)")
         default:
             return MediaError(.unreadable, input: source.description, "cannot open (\(text))")
         }
