@@ -27,6 +27,7 @@ struct ArchiveWorkers: Service {
     let doorbell: Doorbell
     let metrics: ServiceMetrics
     let logger: Logger
+    private let tally = JobTally()
     /// This process, as lease owner.
     let owner = "\(ProcessInfo.processInfo.hostName)/\(getpid())/\(UUID().uuidString.prefix(8))"
 
@@ -59,6 +60,7 @@ struct ArchiveWorkers: Service {
                 await work.value
             } onGracefulShutdown: {
                 logger.info("workers stopping: no new jobs; running jobs have \(settings.shutdownGrace) to finish")
+                tally.shutdownBegan()
                 doorbell.close()
                 Task {
                     try? await Task.sleep(for: settings.shutdownGrace)
@@ -68,6 +70,13 @@ struct ArchiveWorkers: Service {
         } onCancel: {
             work.cancel()
         }
+        if tally.shuttingDown { logger.notice("workers stopped: \(tally.summary)") }
+    }
+
+    /// Counts a job's end for the metrics and for the line logged at the stop.
+    private func ended(_ result: String) {
+        metrics.job(result)
+        tally.add(result)
     }
 
     private func runLoops() async {
@@ -179,7 +188,7 @@ struct ArchiveWorkers: Service {
             metrics.problems(index.problems)
             do {
                 if try await store.complete(item.job, folder: index.folder, verdict: index.verdict, note: nil, now: Date()) {
-                    metrics.job("archived")
+                    ended("archived")
                     item.logger.info("archived", metadata: ["folder": "\(index.folder)", "verdict": "\(index.verdict.rawValue)",
                                                             "problems": "\(index.problems.count)"])
                 }
@@ -195,7 +204,7 @@ struct ArchiveWorkers: Service {
         case .done(let value):
             return value
         case .leaseLost:
-            metrics.job("lease_lost")
+            ended("lease_lost")
             logger.warning("lease lost; the job is someone else's now")
             return nil
         case .failed(let error):
@@ -203,25 +212,25 @@ struct ArchiveWorkers: Service {
             let retryAt: Date?
             switch error.kind {
             case .cancelled:
-                metrics.job("released")
+                ended("released")
                 logger.notice("job given back: \(error.reason)")
                 retryAt = now
             case .storage where job.attempt < settings.maxAttempts:
                 retryAt = now + RetryDelay.after(attempt: job.attempt, base: settings.retryBaseDelay)
-                metrics.job("retry")
+                ended("retry")
                 logger.error("attempt \(job.attempt) failed, next at \(IndexCoding.timestamp(retryAt!)): \(error.reason)")
             case .noSpace:
                 retryAt = now + 60
-                metrics.job("no_space")
+                ended("no_space")
                 logger.warning("waiting for space: \(error.reason)")
             case .keptArchived:
-                metrics.job("kept")
+                ended("kept")
                 logger.notice("re-archive changed nothing: \(error.reason)")
                 await keep(job, note: error.reason)
                 return nil
             case .storage, .notSucceeded:
                 retryAt = nil
-                metrics.job("failed")
+                ended("failed")
                 logger.error("job failed for good after \(job.attempt) attempt(s): \(error.reason)")
             }
             // A job cancelled by the shutdown must still be written down, and GRDB refuses to

@@ -41,7 +41,7 @@ struct FetchCommand: AsyncParsableCommand {
     func run() async throws {
         var parsed: [URL] = []
         for url in urls {
-            guard let value = URL(string: url) else { throw fail("not a URL: \(url)", code: 2) }
+            guard let value = URL(string: url) else { throw fail("not a URL: \(url)", code: 64) }
             parsed.append(value)
         }
         let fetcher = Fetcher(options: download.fetchOptions)

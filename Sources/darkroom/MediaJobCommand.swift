@@ -16,7 +16,7 @@ struct MediaJobCommand: ParsableCommand {
         do {
             job = try JSONDecoder().decode(MediaJob.self, from: input)
         } catch {
-            throw fail(ValidationError("media-job: the job on standard input is not a media job: \(error)"), code: 2)
+            throw fail(ValidationError("media-job: the job on standard input is not a media job: \(error)"), code: 64)
         }
         if let refusal = job.limits.apply(deadline: job.limits.deadline(forDuration: job.settings.limits.maxDuration)) {
             throw fail(ValidationError("media-job: \(refusal)"), code: 1)

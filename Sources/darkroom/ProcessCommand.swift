@@ -18,7 +18,7 @@ struct ProcessCommand: AsyncParsableCommand {
             with --json). Exit code 0 when archived, with or without warnings; 1 when the task's \
             verdict is failed (it is archived all the same, with the assets that could be had), when \
             the generator reports the task failed, or when it could not be stored (nothing is left \
-            behind); 2 on bad usage, an unreadable or malformed callback, or a task not finished yet.
+            behind); 64 on bad usage, an unreadable or malformed callback, or a task not finished yet.
             """
     )
 
@@ -41,17 +41,17 @@ struct ProcessCommand: AsyncParsableCommand {
         do {
             body = try Data(contentsOf: URL(fileURLWithPath: callback))
         } catch {
-            throw fail(FileError(path: callback, operation: "read", error: error), code: 2)
+            throw fail(FileError(path: callback, operation: "read", error: error), code: 64)
         }
         let receivedAt = Date()
         let event: CallbackEvent
         do {
             event = try CallbackDecoder().decode(body)
         } catch {
-            throw fail("\(callback): \(error)", code: 2)
+            throw fail("\(callback): \(error)", code: 64)
         }
         if event.status == .submitted || event.status == .processing {
-            throw fail("\(callback): task \(event.taskID) is still \(event.status.rawValue) at the generator; only a succeeded callback has results to archive", code: 2)
+            throw fail("\(callback): task \(event.taskID) is still \(event.status.rawValue) at the generator; only a succeeded callback has results to archive", code: 64)
         }
 
         let archiver = TaskArchiver(

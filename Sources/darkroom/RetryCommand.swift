@@ -9,8 +9,8 @@ struct RetryCommand: AsyncParsableCommand {
         discussion: """
             Works on the data folder's database directly, so a running `darkroom serve` on the same \
             folder takes the job within a second. Exit code 0 when queued; 1 when the task is not \
-            failed, or failed at the generator (it has no results to archive); 2 when no such task \
-            has been seen.
+            failed, or failed at the generator (it has no results to archive), when no such task \
+            has been seen, or when the data folder has no database.
             """
     )
 
@@ -21,11 +21,11 @@ struct RetryCommand: AsyncParsableCommand {
 
     func run() async throws {
         let path = dataOptions.layout.data.appendingPathComponent("darkroom.sqlite").path
-        guard FileManager.default.fileExists(atPath: path) else { throw fail("no database at \(path)", code: 2) }
+        guard FileManager.default.fileExists(atPath: path) else { throw fail("no database at \(path)") }
         do {
             let store = try SQLiteTaskStore(path: path)
             guard let (record, retried) = try await store.retry(task, now: Date()) else {
-                throw fail("no task \(task) has been seen", code: 2)
+                throw fail("no task \(task) has been seen")
             }
             guard retried else {
                 let why = record.callbackID == nil ? "it has no succeeded callback to archive" : "only a failed task is retried"

@@ -139,10 +139,11 @@ struct ServeCommand: AsyncParsableCommand {
         do {
             app = try await buildApplication(settings: settings, logger: logger)
         } catch let error as ServerStartError {
-            throw fail(error, code: 2)
+            throw fail(error, code: 64)
         }
         do {
             try await app.runService()
+            logger.notice("darkroom serve stopped")
         } catch let error as IOError where error.errnoCode == EADDRINUSE {
             throw fail("cannot listen on \(settings.host):\(settings.port): the address is in use (another darkroom, or another program?)")
         } catch let error as IOError where error.errnoCode == EACCES {

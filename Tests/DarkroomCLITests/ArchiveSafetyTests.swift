@@ -44,7 +44,7 @@ import Testing
     @Test func anEmptyIDIsRefusedAsBadInput() async throws {
         let fixture = try await ArchiveFixture("process-empty-id")
         let result = try await fixture.process(legacyCallback(taskID: "", videos: [("v", fixture.server.url("video.mp4").absoluteString, "2")]))
-        #expect(result.status == 2)
+        #expect(result.status == 64)
         #expect(result.stderr.contains("task_id"), "\(result.stderr)")
         #expect(result.stderr.contains("is empty"), "\(result.stderr)")
         #expect(try fixture.taskFolders().isEmpty)

@@ -42,4 +42,17 @@ import Testing
         #expect(first.isRunning)
         await first.stop()
     }
+
+    /// One convention for every verb: 64 when the command line cannot be used, and the help says so.
+    @Test func aBadFlagExits64OnEveryVerbAndTheHelpSaysSo() async throws {
+        for verb in ["serve", "demo", "retry", "process", "verify", "reindex", "probe", "media", "fetch"] {
+            let result = try await runDarkroom([verb, "--no-such-flag"])
+            #expect(result.status == 64, "\(verb): \(result.stderr)")
+        }
+        let help = try await runDarkroom(["--help"])
+        #expect(help.stdout.contains("Exit codes, for every verb: 0 done; 1 the work failed"), "\(help.stdout)")
+        let process = try await runDarkroom(["process", "--help"])
+        #expect(process.stdout.contains("64 on bad usage"), "\(process.stdout)")
+        #expect(!process.stdout.contains("2 on bad usage"))
+    }
 }

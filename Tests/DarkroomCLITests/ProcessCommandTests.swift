@@ -122,7 +122,7 @@ import Testing
     @Test func unfinishedOrFailedTasksAreNotArchived() async throws {
         let fixture = try await ArchiveFixture("process-unfinished")
         let processing = try await fixture.process(try fixture.sample("legacy-processing.json"))
-        #expect(processing.status == 2)
+        #expect(processing.status == 64)
         #expect(processing.stderr.contains("is still processing at the generator"), "\(processing.stderr)")
         let failed = try await fixture.process(try fixture.sample("legacy-failed.json"))
         #expect(failed.status == 1)
@@ -134,11 +134,11 @@ import Testing
     @Test func badInputExitsTwoWithWhatIsWrong() async throws {
         let fixture = try await ArchiveFixture("process-bad")
         let notJSON = try await fixture.process("{\"task_id\": ")
-        #expect(notJSON.status == 2)
+        #expect(notJSON.status == 64)
         #expect(notJSON.stderr.hasPrefix("darkroom: "), "\(notJSON.stderr)")
         #expect(notJSON.stderr.contains("not valid JSON"), "\(notJSON.stderr)")
         let noFile = try await runDarkroom(["process", fixture.folder.appendingPathComponent("absent.json").path, "--data", fixture.data.path])
-        #expect(noFile.status == 2)
+        #expect(noFile.status == 64)
         #expect(noFile.stderr.contains("absent.json"), "\(noFile.stderr)")
         #expect(!FileManager.default.fileExists(atPath: fixture.data.path))
     }

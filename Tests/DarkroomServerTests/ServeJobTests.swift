@@ -47,7 +47,7 @@ import Testing
         #expect(again.status == 1)
         #expect(again.stderr == "darkroom: task full-disk is archived; only a failed task is retried\n")
         let unknown = try await runDarkroom(["retry", "nobody", "--data", data.path])
-        #expect(unknown.status == 2)
+        #expect(unknown.status == 1)
         await server.stop()
     }
 

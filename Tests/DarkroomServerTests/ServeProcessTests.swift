@@ -53,6 +53,9 @@ import Testing
         #expect(metrics.contains("darkroom_downloaded_bytes_total \(try FileManager.default.attributesOfItem(atPath: try await TestClips.shared.path(.h264AAC))[.size] as! Int)\n"))
         #expect(await server.stop(SIGTERM) == 0, "\(server.logText)")
         #expect(server.logText.contains("task_id=served-1"), "log lines about a task carry its id")
+        let last = server.logText.split(separator: "\n").suffix(2)
+        #expect(last.first?.hasSuffix("workers stopped: 1 archived") == true, "what it finished, when it stopped: \(last)")
+        #expect(last.last?.hasSuffix("darkroom serve stopped") == true, "\(last)")
 
         let verify = try await runDarkroom(["verify", "--data", data.path])
         #expect(verify.status == 0, "\(verify.stdout)")
