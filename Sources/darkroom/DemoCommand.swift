@@ -149,7 +149,10 @@ struct DemoCommand: AsyncParsableCommand {
                     print("task folder: \(path)")
                     print("index file:  \(path)/index.json")
                 } else {
-                    print("task folder: <the server's data folder>/archive/\(folder)")
+                    // Where the server keeps its archive is the server's own business: the task's
+                    // folder is given as the task JSON gives it, relative to that archive.
+                    print("task folder: \(folder) (in the server's archive)")
+                    print("index file:  \(taskURL.absoluteString)/files/index.json")
                     print("task JSON:   \(taskURL.absoluteString)")
                 }
                 return

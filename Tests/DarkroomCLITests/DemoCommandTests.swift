@@ -29,6 +29,12 @@ import Testing
         let result = try await runDarkroom(["demo", "--server", url, "--token", "d3mo", "--admin-token", "adm"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("task JSON:   \(url)/v1/tasks/demo-"), "\(result.stdout)")
+        #expect(!result.stdout.contains("<the server's data folder>"), "no placeholder: \(result.stdout)")
+        let folderLine = try #require(result.stdout.split(separator: "\n").first { $0.hasPrefix("task folder: ") })
+        let folder = String(folderLine.dropFirst("task folder: ".count).prefix { $0 != " " })
+        var isFolder: ObjCBool = false
+        #expect(FileManager.default.fileExists(atPath: data.appendingPathComponent("archive/\(folder)").path, isDirectory: &isFolder) && isFolder.boolValue,
+                "the folder named is the task's: \(folder)")
         await server.stop()
         #expect(try await runDarkroom(["verify", "--data", data.path]).stdout.hasPrefix("verified 1 task(s)"))
     }
