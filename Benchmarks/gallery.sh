@@ -10,7 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source Benchmarks/lib.sh
-scripts/setup.sh --demo
+scripts/setup.sh --tests
 tasks=${TASKS:-10000}
 requests=${REQUESTS:-50}
 serve_scratch gallery

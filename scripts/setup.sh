@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Installs the system packages Darkroom builds and tests against, on Debian or Ubuntu.
 # Idempotent: packages already present are skipped, and apt is touched only when something is missing.
-# Usage: scripts/setup.sh [--tests | --demo]
-#   --tests adds the tools the test suite uses as oracles; --demo what scripts/run.sh uses to
-#   make and serve its sample media.
+# Usage: scripts/setup.sh [--tests]
+#   --tests adds the tools the test suite uses as oracles.
 set -euo pipefail
 
+# git and ca-certificates: the package manager fetches Swift packages over https with git.
 packages=(
-  pkg-config
+  git ca-certificates pkg-config
   libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libswresample-dev
   libcurl4-openssl-dev
   libsqlite3-dev
@@ -19,8 +19,10 @@ case "${1:-}" in
   # selenium (drives chromium) and cryptography (makes the HTTPS tests' certificates), installed
   # from PyPI into .build-python. chromium and its driver run the gallery's browser test; nginx
   # serves the HTTPS tests (a test CA's certificates, HTTP/2, TLS 1.1, a redirect to http).
-  --tests) packages+=(ffmpeg python3 python3-venv chromium chromium-driver nginx curl) ;;
-  --demo) packages+=(ffmpeg python3) ;;
+  # fonts-liberation: Chromium recommends it, and without it the pages render without fonts.
+  --tests) packages+=(ffmpeg python3 python3-venv chromium chromium-driver fonts-liberation nginx curl) ;;
+  "") ;;
+  *) echo "setup: unknown option $1 (usage: scripts/setup.sh [--tests])" >&2; exit 64 ;;
 esac
 
 missing=()
@@ -31,7 +33,15 @@ done
 if ((${#missing[@]})); then
   echo "setup: installing ${missing[*]}" >&2
   sudo=""
-  [[ $(id -u) -ne 0 ]] && sudo="sudo"
+  if [[ $(id -u) -ne 0 ]]; then
+    if ! command -v sudo >/dev/null 2>&1; then
+      echo "setup: these packages are missing: ${missing[*]}" >&2
+      echo "setup: installing them needs root, and sudo is not installed (Debian does not ship it);" >&2
+      echo "setup: run this script as root (su -c scripts/setup.sh), or install sudo first" >&2
+      exit 1
+    fi
+    sudo="sudo"
+  fi
   $sudo apt-get update -q
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
