@@ -26,7 +26,12 @@ import Testing
                 Promise.all([...document.images].map(i => i.complete ? null : new Promise(r => { i.onload = i.onerror = r; })))
                   .then(() => done({cards: document.querySelectorAll("a.card").length,
                     images: [...document.images].map(i => i.naturalWidth),
-                    badges: [...document.querySelectorAll(".badge")].map(b => b.textContent)}));
+                    badges: [...document.querySelectorAll(".badge")].map(b => b.textContent),
+                    facts: [...document.querySelectorAll(".card .facts")].map(f => f.textContent),
+                    times: [...document.querySelectorAll(".card time")].map(t => ({text: t.textContent, utc: t.title})),
+                    problems: [...document.querySelectorAll(".card .problem")].map(p => p.textContent),
+                    wrapped: [...document.querySelectorAll(".card .line")].filter(l =>
+                      l.getBoundingClientRect().height > 1.5 * parseFloat(getComputedStyle(l).lineHeight)).length}));
             """)
             driver.save_screenshot(shots + "/gallery.png")
             driver.get(base + "/tasks/" + task)
@@ -61,7 +66,8 @@ import Testing
 
         let shots = RepositoryFiles.root.appendingPathComponent(".build/screenshots")
         try FileManager.default.createDirectory(at: shots, withIntermediateDirectories: true)
-        let result = try await runCommand(RepositoryFiles.python, ["-c", Self.script, "http://127.0.0.1:\(server.port)", shots.path, "browser-1"])
+        let result = try await runCommand(RepositoryFiles.python, ["-c", Self.script, "http://127.0.0.1:\(server.port)", shots.path, "browser-1"],
+                                          environment: ["TZ": "Asia/Tokyo"])
         await server.stop()
         #expect(result.status == 0, "\(result.stderr)")
         let json = try #require(try JSONSerialization.jsonObject(with: result.stdoutData) as? [String: [String: Any]], "\(result.stdout)")
@@ -69,7 +75,14 @@ import Testing
         #expect(grid["cards"] as? Int == 2)
         let images = try #require(grid["images"] as? [Int])
         #expect(images == [320], "one poster, loaded at its width: \(images)")
-        #expect(Set(grid["badges"] as? [String] ?? []) == ["warning", "failed"])
+        #expect(Set(grid["badges"] as? [String] ?? []) == ["archived", "verdict warning", "failed"], "\(grid)")
+        #expect(grid["facts"] as? [String] == ["2.0 s · 320×180 landscape · 1 video"], "\(grid)")
+        let times = try #require(grid["times"] as? [[String: String]])
+        #expect(times.count == 2)
+        let created = try #require(times.first { $0["utc"]?.hasPrefix("2025-11-21T05:20") == true }, "the UTC value in the tooltip: \(times)")
+        #expect(created["text"]?.contains("2:20") == true, "shown in the viewer's zone (Tokyo, UTC+9): \(times)")
+        #expect((grid["problems"] as? [String])?.count == 2, "the warning's problem and the failed task's reason, a line each: \(grid)")
+        #expect(grid["wrapped"] as? Int == 0, "no card line wraps")
         let page = try #require(json["page"])
         #expect(page["error"] is NSNull, "\(page)")
         #expect((page["readyState"] as? Int ?? 0) >= 1, "the player loaded the rendition: \(page)")

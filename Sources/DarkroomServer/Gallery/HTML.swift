@@ -1,9 +1,11 @@
 import Crypto
+import DarkroomCore
 import Foundation
 import Hummingbird
 
 /// Server-rendered HTML for the gallery: escaping, links to tasks and files, and the page frame
-/// with its stylesheet. No build step, no framework; pages work without JavaScript.
+/// with its stylesheet and its one script. No build step, no framework; pages work without
+/// JavaScript.
 enum HTML {
     static func escape(_ text: String) -> String {
         var escaped = ""
@@ -39,7 +41,7 @@ enum HTML {
             <!doctype html>
             <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
             <title>\(escape(title)) · Darkroom</title><style>\(style)</style></head>
-            <body><header><a class="brand" href="/">Darkroom</a></header><main>\(body)</main></body></html>
+            <body><header><a class="brand" href="/">Darkroom</a></header><main>\(body)</main><script>\(PageScript.source)</script></body></html>
             """
         return Response(status: status, headers: [.contentType: "text/html; charset=utf-8", .contentSecurityPolicy: contentSecurityPolicy],
                         body: ResponseBody(byteBuffer: ByteBuffer(string: html)))
@@ -48,9 +50,24 @@ enum HTML {
     /// Pages load only this server's images, media and the one script the gallery has (by its
     /// hash); no other site may frame them, and forms post only here.
     static let contentSecurityPolicy: String = {
-        let hash = Data(SHA256.hash(data: Data(TaskView.script.utf8))).base64EncodedString()
+        let hash = Data(SHA256.hash(data: Data(PageScript.source.utf8))).base64EncodedString()
         return "default-src 'none'; img-src 'self'; media-src 'self'; style-src 'unsafe-inline'; script-src 'sha256-\(hash)'; "
             + "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+    }()
+
+    /// A time as `<time>`: readable UTC in the page, the exact UTC value in the tooltip; the
+    /// page script shows it in the viewer's zone.
+    static func time(_ date: Date) -> String {
+        let exact = IndexCoding.timestamp(date)
+        return "<time datetime=\"\(escape(exact))\" title=\"\(escape(exact))\">\(escape(readable.string(from: date)))</time>"
+    }
+
+    private static let readable: DateFormatter = {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "d MMM yyyy, HH:mm 'UTC'"
+        return formatter
     }()
 
     static func badge(_ text: String, kind: String) -> String {
@@ -68,7 +85,8 @@ enum HTML {
         .card{color:inherit;text-decoration:none;background:var(--card);border:1px solid var(--line);border-radius:10px;overflow:hidden}
         .card img,.card .placeholder{display:block;width:100%;aspect-ratio:16/9;object-fit:cover;background:#000}
         .card .placeholder{display:flex;align-items:center;justify-content:center;color:#aaa}
-        .card .text{padding:8px 10px}.card .id{font-weight:600;word-break:break-all}
+        .card .text{padding:8px 10px}.card .id{font-weight:600}
+        .card .line{white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
         .muted{color:var(--muted)}.problem{color:#b3261e}
         .badge{display:inline-block;padding:1px 8px;border-radius:999px;font-size:12px;font-weight:600;color:#fff;background:#6e6e73}
         .badge-ok{background:#1b873f}.badge-warning{background:#b26a00}.badge-failed{background:#b3261e}

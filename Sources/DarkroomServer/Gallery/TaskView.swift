@@ -32,7 +32,7 @@ struct TaskView {
             body += files(index)
         }
         body += historyTable()
-        return body + "<script>" + Self.script + "</script>"
+        return body
     }
 
     private func link(_ path: String) -> String {
@@ -116,29 +116,4 @@ struct TaskView {
         } ?? ""
         return "<section id=\"history\"><h2>History</h2><table><tr><th>received</th><th>status</th><th>outcome</th></tr>\(rows.joined())</table>\(more)</section>"
     }
-
-    /// Scrub previews: the storyboard's WebVTT cues (`sprite.jpg#xywh=x,y,w,h`) shown as the
-    /// slider moves; the player itself needs no script.
-    static let script = """
-        document.querySelectorAll("section.video").forEach(function (section) {
-          var video = section.querySelector("video"), track = section.querySelector("track"),
-              scrub = section.querySelector(".scrub"), preview = section.querySelector(".preview");
-          if (!video || !track || !scrub) return;
-          track.track.mode = "hidden";
-          scrub.addEventListener("input", function () {
-            if (!video.duration) return;
-            var time = video.duration * scrub.value / 1000, cues = track.track.cues || [];
-            for (var i = 0; i < cues.length; i++) {
-              if (cues[i].startTime <= time && time < cues[i].endTime) {
-                var xywh = cues[i].text.split("#xywh=")[1].split(",");
-                preview.style.display = "block";
-                preview.style.width = xywh[2] + "px"; preview.style.height = xywh[3] + "px";
-                preview.style.backgroundImage = "url(" + track.dataset.sprite + ")";
-                preview.style.backgroundPosition = "-" + xywh[0] + "px -" + xywh[1] + "px";
-              }
-            }
-          });
-          scrub.addEventListener("change", function () { video.currentTime = video.duration * scrub.value / 1000; });
-        });
-        """
 }
