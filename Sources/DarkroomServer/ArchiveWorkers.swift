@@ -109,7 +109,7 @@ struct ArchiveWorkers: Service {
                     let reclaimed = try await store.reclaimExpired(now: Date(), maxAttempts: settings.maxAttempts)
                     if reclaimed > 0 { logger.notice("put \(reclaimed) job(s) with an expired lease back in the queue") }
                 } catch {
-                    logger.error("cannot reclaim expired leases: \(error)")
+                    if !Task.isCancelled { logger.error("cannot reclaim expired leases: \(error)") }
                 }
             }
             doorbell.ring()
@@ -128,7 +128,8 @@ struct ArchiveWorkers: Service {
                 do {
                     job = try await store.claim(owner: owner, lease: settings.lease, now: Date())
                 } catch {
-                    logger.error("cannot claim a job: \(error)")
+                    // Cancelled (the service stopping, or failing to start) is no error to report.
+                    if !Task.isCancelled { logger.error("cannot claim a job: \(error)") }
                     break
                 }
                 guard let job else { break }
