@@ -31,23 +31,24 @@ public final class DownloadBudget: Sendable {
     }
 
     /// The download to `destination` has `written` bytes and its server announced `expected`
-    /// in all: a cause to refuse it, or nil to go on. Refused, it no longer counts.
+    /// in all: a cause to refuse it, or nil to go on. Refused, it no longer counts. Judged under
+    /// the lock, so two downloads announced at once cannot both take the last of the room.
     func admit(_ destination: String, expected: Int64, written: Int64) -> FetchError.Cause? {
-        let (claimedByOthers, pendingForOthers): (Int64, Int64) = downloads.withLock { downloads in
+        downloads.withLock { downloads in
             downloads.removeValue(forKey: destination)
             let others = downloads.values
-            let claimed = others.reduce(Int64(0)) { $0 + max($1.expected ?? $1.written, $1.written) }
-            let pending = others.reduce(Int64(0)) { $0 + max(0, ($1.expected ?? $1.written) - $1.written) }
-            return (claimed, pending)
+            // Announced lengths are the servers' numbers: added saturating, never trapping.
+            let claimed = others.reduce(Int64(0)) { Self.sum($0, max($1.expected ?? $1.written, $1.written)) }
+            if maxTaskBytes > 0, Self.sum(claimed, expected) > maxTaskBytes { return .taskTooLarge(limit: maxTaskBytes) }
+            // A reserve of 0 turns the free-space check off: a full disk is then a failed write.
+            if minFreeBytes > 0, let free = DiskSpace.available(at: folder) {
+                let pending = others.reduce(Int64(0)) { Self.sum($0, max(0, ($1.expected ?? $1.written) - $1.written)) }
+                let needed = Self.sum(max(0, expected - written), pending)
+                if free - needed < minFreeBytes { return .noSpace(needed: needed, free: free, reserve: minFreeBytes) }
+            }
+            downloads[destination] = Download(written: written, expected: expected)
+            return nil
         }
-        if maxTaskBytes > 0, claimedByOthers + expected > maxTaskBytes { return .taskTooLarge(limit: maxTaskBytes) }
-        // A reserve of 0 turns the free-space check off: a full disk is then a failed write.
-        if minFreeBytes > 0, let free = DiskSpace.available(at: folder) {
-            let needed = max(0, expected - written) + pendingForOthers
-            if free - needed < minFreeBytes { return .noSpace(needed: needed, free: free, reserve: minFreeBytes) }
-        }
-        downloads.withLock { $0[destination] = Download(written: written, expected: expected) }
-        return nil
     }
 
     /// The download to `destination` now holds `written` bytes: a cause to stop it when the
@@ -61,6 +62,11 @@ public final class DownloadBudget: Sendable {
             downloads.removeValue(forKey: destination)
             return .taskTooLarge(limit: maxTaskBytes)
         }
+    }
+
+    private static func sum(_ first: Int64, _ second: Int64) -> Int64 {
+        let (total, overflow) = first.addingReportingOverflow(second)
+        return overflow ? .max : total
     }
 
     /// The download's bytes no longer count (it failed, and its partial file is gone).

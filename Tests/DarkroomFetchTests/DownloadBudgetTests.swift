@@ -33,6 +33,18 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == [], "nothing written")
     }
 
+    /// A length near Int64's end, announced by a server, is refused by the cap like any other.
+    @Test func anAnnouncedLengthNearInt64sEndIsRefused() async throws {
+        let server = try TestHTTPServer { _ in TestHTTPResponse(body: Data(count: 16), contentLength: Int.max - 1, dropAfter: 16) }
+        let fetcher = FetcherBasics.fetcher { $0.maxBytes = .max }
+        let budget = DownloadBudget(maxTaskBytes: 1 << 40, minFreeBytes: 1, folder: folder)
+        let error = await #expect(throws: FetchError.self) {
+            try await fetcher.fetch(server.url("b"), to: folder.appendingPathComponent("b").path, budget: budget)
+        }
+        #expect(error?.cause == .taskTooLarge(limit: 1 << 40), "\(String(describing: error))")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == [])
+    }
+
     @Test(arguments: [false, true])
     func aTasksResultsTogetherStayUnderItsCap(announced: Bool) async throws {
         let body = body
