@@ -10,7 +10,9 @@ func processVideo(
 ) async throws -> (entry: VideoEntry, folder: URL) {
     let path = try await TestClips.shared.path(clip)
     let folder = try makeTemporaryFolder("media-\(clip)")
-    let entry = try MediaProcessor(settings: settings).video(
+    // On a thread of its own, as the service runs it: the pipeline blocks for seconds, and on the
+    // cooperative pool it starved the in-process servers of the tests running beside it.
+    let entry = try await InProcessMedia(MediaProcessor(settings: settings)).video(
         at: path, into: folder, pathPrefix: "", reportedDuration: reportedDuration, asset: "videos/\(clip)")
     return (entry, folder)
 }

@@ -164,7 +164,7 @@ import Testing
     @Test func pathsCarryThePrefix() async throws {
         let path = try await TestClips.shared.path(.h264NoAudio)
         let folder = try makeTemporaryFolder("media-prefix")
-        let entry = try MediaProcessor().video(at: path, into: folder, pathPrefix: "videos/abc/", asset: "videos/abc")
+        let entry = try await InProcessMedia().video(at: path, into: folder, pathPrefix: "videos/abc/", reportedDuration: nil, asset: "videos/abc")
         let paths = [entry.poster?.file.path, entry.storyboard?.vtt.path] + entry.renditions.map(\.file.path)
         #expect(paths.allSatisfy { $0?.hasPrefix("videos/abc/") == true }, "\(paths)")
         #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("poster.jpg").path))

@@ -17,6 +17,12 @@ import Testing
     ]
 
     /// Spellings of `path` that a router may take for it.
+    /// Over a raw socket, which waits as long as the server takes: the live test client gives up
+    /// after 20 s, which a loaded machine (the whole suite starting at once on 2 cores) passed.
+    static func postCallback(_ body: Data, port: Int) async throws -> Int {
+        try await RawHTTPClient.send(port: port, "POST", "/v1/callbacks/kling", headers: [("Host", "127.0.0.1"), ("Content-Type", "application/json")], body: body).status
+    }
+
     static func spellings(_ path: String) -> [String] {
         let inner = path.dropFirst()
         var all = [path, "/" + path, path + "/", path + "//", "//" + inner, "/./" + inner, path + "?x=/&y=//",
@@ -32,8 +38,8 @@ import Testing
         let body = try RepositoryFiles.sampleCallback("legacy-processing.json")
         let app = try await buildApplication(settings: settings, logger: quietLogger())
         try await app.test(.live) { client in
-            #expect(try await client.postCallback(body).status == .ok)
             let port = try #require(client.port)
+            #expect(try await Self.postCallback(body, port: port) == 200)
             for (method, path) in Self.routes {
                 var reachedOnce = false
                 for spelling in Self.spellings(path) {
@@ -78,8 +84,8 @@ import Testing
         let body = try RepositoryFiles.sampleCallback("legacy-failed.json")
         let app = try await buildApplication(settings: settings, logger: quietLogger())
         try await app.test(.live) { client in
-            #expect(try await client.postCallback(body).status == .ok)
             let port = try #require(client.port)
+            #expect(try await Self.postCallback(body, port: port) == 200)
             let host = "127.0.0.1:\(port)"
             for path in ["/tasks/\(Self.id)/retry", "/v1/tasks/\(Self.id)/retry"] {
                 let crossSite = try await RawHTTPClient.send(port: port, "POST", path, headers: [("Host", host), ("Sec-Fetch-Site", "cross-site")])
