@@ -8,8 +8,10 @@ public enum DiskSpace {
         var info = statvfs()
         var path = url.standardizedFileURL.path
         while statvfs(path, &info) != 0 {
-            guard errno == ENOENT, path != "/" else { return nil }
-            path = (path as NSString).deletingLastPathComponent
+            let parent = (path as NSString).deletingLastPathComponent
+            // A relative or empty path has no parent to climb to: stop rather than loop.
+            guard errno == ENOENT, !parent.isEmpty, parent != path else { return nil }
+            path = parent
         }
         let (bytes, overflow) = Int64(info.f_bavail).multipliedReportingOverflow(by: Int64(info.f_frsize))
         return overflow ? Int64.max : bytes
