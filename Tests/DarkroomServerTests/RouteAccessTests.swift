@@ -17,8 +17,7 @@ import Testing
     ]
 
     /// Spellings of `path` that a router may take for it.
-    /// Over a raw socket, which waits as long as the server takes: the live test client gives up
-    /// after 20 s, which a loaded machine (the whole suite starting at once on 2 cores) passed.
+    /// Over a raw socket, which waits as long as the server takes (see `withLiveServer`).
     static func postCallback(_ body: Data, port: Int) async throws -> Int {
         try await RawHTTPClient.send(port: port, "POST", "/v1/callbacks/kling", headers: [("Host", "127.0.0.1"), ("Content-Type", "application/json")], body: body).status
     }
@@ -36,9 +35,7 @@ import Testing
     @Test func noSpellingReachesAGuardedRouteWithoutTheAdminToken() async throws {
         let settings = try testSettings("spell-token") { $0.adminTokens = ["adm1n-token-long"] }
         let body = try RepositoryFiles.sampleCallback("legacy-processing.json")
-        let app = try await buildApplication(settings: settings, logger: quietLogger())
-        try await app.test(.live) { client in
-            let port = try #require(client.port)
+        try await withLiveServer(settings) { port in
             #expect(try await Self.postCallback(body, port: port) == 200)
             for (method, path) in Self.routes {
                 var reachedOnce = false
@@ -61,9 +58,7 @@ import Testing
 
     @Test func withoutATokenNoSpellingAnswersAForeignHost() async throws {
         let settings = try testSettings("spell-local")
-        let app = try await buildApplication(settings: settings, logger: quietLogger())
-        try await app.test(.live) { client in
-            let port = try #require(client.port)
+        try await withLiveServer(settings) { port in
             for (method, path) in Self.routes {
                 for spelling in Self.spellings(path) {
                     for host in ["evil.example", "127.evil.example", "evil.example:\(port)", "localhost.evil.example"] {
@@ -82,9 +77,7 @@ import Testing
     @Test func aCrossSitePostIsRefusedAndASameSiteOneIsNot() async throws {
         let settings = try testSettings("cross-site")
         let body = try RepositoryFiles.sampleCallback("legacy-failed.json")
-        let app = try await buildApplication(settings: settings, logger: quietLogger())
-        try await app.test(.live) { client in
-            let port = try #require(client.port)
+        try await withLiveServer(settings) { port in
             #expect(try await Self.postCallback(body, port: port) == 200)
             let host = "127.0.0.1:\(port)"
             for path in ["/tasks/\(Self.id)/retry", "/v1/tasks/\(Self.id)/retry"] {
@@ -103,9 +96,7 @@ import Testing
 
     @Test func everyAnswerSaysNoSniffAndTheGalleryForbidsFraming() async throws {
         let settings = try testSettings("headers")
-        let app = try await buildApplication(settings: settings, logger: quietLogger())
-        try await app.test(.live) { client in
-            let port = try #require(client.port)
+        try await withLiveServer(settings) { port in
             for (method, path) in [("GET", "/healthz"), ("GET", "/v1/tasks"), ("GET", "/v1/tasks/none"), ("GET", "/nowhere"), ("POST", "/v1/callbacks/kling"), ("GET", "/")] {
                 let answer = try await RawHTTPClient.send(port: port, method, path)
                 #expect(answer.headers["x-content-type-options"] == "nosniff", "\(method) \(path) (\(answer.status))")

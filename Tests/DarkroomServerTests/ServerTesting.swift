@@ -84,3 +84,19 @@ extension TestClientProtocol {
         return answer
     }
 }
+
+/// Runs the application built from `settings` on a real socket and hands `test` its port, for
+/// tests that speak raw HTTP. No test client: HummingbirdTesting's live client connects at the
+/// start and gives up after 5 s to connect and 20 s to read, which a loaded machine (the whole
+/// suite starting at once on 2 cores) passed; raw sockets wait as long as the server takes.
+func withLiveServer<Value: Sendable>(_ settings: ServerSettings, _ test: @Sendable (Int) async throws -> Value) async throws -> Value {
+    let (ports, listening) = AsyncStream.makeStream(of: Int.self)
+    let app = try await buildApplication(settings: settings, logger: quietLogger()) { port in listening.yield(port) }
+    return try await withThrowingTaskGroup(of: Void.self) { group in
+        group.addTask { try await app.runService(gracefulShutdownSignals: []) }
+        var iterator = ports.makeAsyncIterator()
+        guard let port = await iterator.next() else { throw CancellationError() }
+        defer { group.cancelAll() }
+        return try await test(port)
+    }
+}

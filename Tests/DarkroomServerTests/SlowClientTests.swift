@@ -17,9 +17,7 @@ import Testing
             $0.idleTimeout = .seconds(1)
             $0.bodyTimeout = .seconds(1)
         }
-        let app = try await buildApplication(settings: settings, logger: quietLogger())
-        try await app.test(.live) { client in
-            let port = try #require(client.port)
+        try await withLiveServer(settings) { port in
             let closed = try await RawHTTPClient.timeToClose(port: port, after: Data(bytes.utf8), limit: .seconds(20))
             #expect(closed != nil, "\(what): the connection was still open after 20 s")
         }
@@ -27,10 +25,8 @@ import Testing
 
     @Test func hundredsOfIdleConnectionsDoNotHoldUpACallback() async throws {
         let settings = try testSettings("idle-crowd")
-        let app = try await buildApplication(settings: settings, logger: quietLogger())
         let body = try RepositoryFiles.sampleCallback("legacy-processing.json")
-        try await app.test(.live) { client in
-            let port = try #require(client.port)
+        try await withLiveServer(settings) { port in
             let idle = try (0..<300).map { _ in try RawHTTPClient.connect(port: port) }
             defer { idle.forEach { close($0) } }
             let answer = try await RawHTTPClient.send(port: port, "POST", "/v1/callbacks/kling", body: body)
