@@ -35,7 +35,9 @@ public struct S3Bucket: Sendable, Equatable, CustomStringConvertible {
         self.prefix = prefix
         self.endpoint = endpoint
         self.region = region
-        self.pathStyle = pathStyle
+        // A dotted name as a host part fails TLS (`*.s3.amazonaws.com` covers one label), so
+        // such a bucket is addressed by path, as AWS's SDKs do.
+        self.pathStyle = pathStyle || (name.contains(".") && scheme == "https")
     }
 
     public var description: String { "s3://\(name)" + (prefix.isEmpty ? "" : "/\(prefix)") }

@@ -40,7 +40,10 @@ public struct S3Presigner: Sendable {
             key = SymmetricKey(data: Data(HMAC<SHA256>.authenticationCode(for: Data(part.utf8), using: key)))
         }
         let signature = Self.hex(HMAC<SHA256>.authenticationCode(for: Data(stringToSign.utf8), using: key))
-        return URL(string: bucket.origin(endpoint) + path + "?" + canonicalQuery + "&X-Amz-Signature=" + signature)!
+        // The signature covers the sorted query; the URL lists the parameters in the order
+        // botocore does (the token after SignedHeaders), so the two can be compared as text.
+        let shown = query.map { "\(SigV4Encoding.encode($0.0))=\(SigV4Encoding.encode($0.1))" }.joined(separator: "&")
+        return URL(string: bucket.origin(endpoint) + path + "?" + shown + "&X-Amz-Signature=" + signature)!
     }
 
     /// `yyyyMMdd` and `yyyyMMdd'T'HHmmss'Z'` of `date`, in UTC.
