@@ -101,6 +101,7 @@ let package = Package(
             name: "darkroom",
             dependencies: [
                 "DarkroomArchive",
+                "DarkroomS3",
                 "DarkroomCore",
                 "DarkroomFetch",
                 "DarkroomMedia",

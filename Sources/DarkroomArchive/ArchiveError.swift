@@ -14,6 +14,8 @@ public struct ArchiveError: Error, Sendable, Equatable, CustomStringConvertible 
         case cancelled
         /// Less room on the archive's file system than the reserve: the job waits, uncounted.
         case noSpace
+        /// The archive's store is down or did not answer: the job waits, uncounted, and tries again.
+        case storeUnavailable
         /// A re-archive whose every download failed: the archived generation stays as it was.
         case keptArchived
     }
@@ -30,6 +32,10 @@ public struct ArchiveError: Error, Sendable, Equatable, CustomStringConvertible 
 
     init(taskID: String, _ error: FileError) {
         self.init(.storage, taskID: taskID, error.description)
+    }
+
+    init(taskID: String, _ error: ArchiveStoreError) {
+        self.init(error.unavailable ? .storeUnavailable : .storage, taskID: taskID, error.description)
     }
 
     init(taskID: String, _ error: MediaError) {

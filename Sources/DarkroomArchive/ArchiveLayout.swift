@@ -1,28 +1,32 @@
 import DarkroomCore
 import Foundation
 
-/// Where things are under a data folder (DESIGN.md, "The archive"):
-/// `<data>/archive/<yyyy>/<mm>/<dd>/<task>/` per task, the catalog `<data>/archive/index.jsonl`,
-/// and, hidden beside them on the same file system, `.staging/` for task folders being
-/// assembled and `.lock` for writers of the catalog.
+/// Where things are in a folder archive (DESIGN.md, "The archive"), by default
+/// `<data>/archive`: `<yyyy>/<mm>/<dd>/<task>/` per task, the catalog `index.jsonl`, and, hidden
+/// beside them on the same file system, `.staging/` for task folders being assembled and
+/// `.lock` for writers of the catalog.
 ///
 /// Every path it gives is built from fixed names, digits and `SafeName` parts, so nothing
-/// outside `data` can be named, whatever the callback said.
+/// outside `root` can be named, whatever the callback said.
 public struct ArchiveLayout: Sendable, Equatable {
-    public let data: URL
+    public let root: URL
 
-    public init(data: URL) {
-        self.data = data.standardizedFileURL
+    public init(root: URL) {
+        self.root = root.standardizedFileURL
     }
 
-    public var root: URL { data.appendingPathComponent("archive", isDirectory: true) }
+    /// The archive of the data folder `data`: `<data>/archive`.
+    public init(data: URL) {
+        self.init(root: data.appendingPathComponent("archive", isDirectory: true))
+    }
+
     public var catalog: URL { root.appendingPathComponent("index.jsonl") }
     var staging: URL { root.appendingPathComponent(".staging", isDirectory: true) }
     var lock: URL { root.appendingPathComponent(".lock") }
 
     /// The task's folder relative to `root`: the date (UTC) the generator created it, else the
     /// date it last updated it, else `fallback`; then the task id as a safe name.
-    public func folder(for event: CallbackEvent, fallback: Date) -> String {
+    public static func folder(for event: CallbackEvent, fallback: Date) -> String {
         let date = event.createdAt ?? event.updatedAt ?? fallback
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "UTC")!

@@ -1,7 +1,7 @@
 import DarkroomCore
 import Foundation
 
-/// Checks an archive against its own index files: every file each `index.json` lists must be
+/// Checks a folder archive against its own index files: every file each `index.json` lists must be
 /// there with its size and SHA-256, and no other file may be in a task folder. Also checks the
 /// catalog lists exactly the task folders (`darkroom reindex` repairs it).
 public struct ArchiveVerifier: Sendable {
@@ -11,37 +11,10 @@ public struct ArchiveVerifier: Sendable {
         self.layout = layout
     }
 
-    /// Something that does not match, with its path relative to the archive root.
-    public struct Finding: Sendable, Equatable, CustomStringConvertible {
-        public enum Kind: String, Sendable {
-            /// Listed in an index file, not on disk.
-            case missing
-            /// On disk with another size or hash than listed.
-            case changed
-            /// In a task folder, not listed in its index file.
-            case unlisted
-            /// An index file that cannot be read, or lists a path outside its folder.
-            case badIndex = "bad-index"
-            /// A task folder the catalog does not list, or a catalog line without its folder.
-            case catalog
-        }
+    public typealias Finding = ArchiveReport.Finding
 
-        public var kind: Kind
-        public var path: String
-        public var detail: String
-
-        public var description: String { "\(kind.rawValue) \(path): \(detail)" }
-    }
-
-    public struct Report: Sendable {
-        public var tasks = 0
-        public var files = 0
-        public var bytes = 0
-        public var findings: [Finding] = []
-    }
-
-    public func verify() throws(FileError) -> Report {
-        var report = Report()
+    public func verify() throws(FileError) -> ArchiveReport {
+        var report = ArchiveReport()
         let scan = ArchiveScan(layout: layout)
         let folders = try scan.taskFolders()
         for folder in folders {
@@ -59,7 +32,7 @@ public struct ArchiveVerifier: Sendable {
         return report
     }
 
-    private func check(_ index: TaskIndex, in folder: String, into report: inout Report) {
+    private func check(_ index: TaskIndex, in folder: String, into report: inout ArchiveReport) {
         let root = layout.url(ofFolder: folder)
         var listed: Set<String> = ["index.json"]
         for file in index.files {
@@ -73,7 +46,7 @@ public struct ArchiveVerifier: Sendable {
             let url = root.appendingPathComponent(file.path)
             do throws(FileError) {
                 let found = try StoredFile(hashing: url, as: file.path)
-                report.bytes += found.bytes
+                report.bytes += Int64(found.bytes)
                 if found.bytes != file.bytes || found.sha256 != file.sha256 {
                     report.findings.append(Finding(kind: .changed, path: shown,
                         detail: "\(found.bytes) bytes, sha256 \(found.sha256); the index lists \(file.bytes) bytes, sha256 \(file.sha256)"))
@@ -87,7 +60,7 @@ public struct ArchiveVerifier: Sendable {
         }
     }
 
-    private func checkCatalog(_ folders: [String], into report: inout Report) {
+    private func checkCatalog(_ folders: [String], into report: inout ArchiveReport) {
         let shown = layout.catalog.lastPathComponent
         let catalog: (entries: [CatalogEntry], unreadable: Int)
         do {

@@ -4,19 +4,18 @@ import Foundation
 /// The task's generation already in the archive, when a later succeeded callback archives it
 /// again. A re-archive never loses a file the archive holds: an asset whose new download fails
 /// keeps its archived files, and one whose new download has the same bytes keeps its archived
-/// outputs without being processed again. Kept files are hard links into the staging folder
-/// (the archive and its staging area share a file system), so the swap that moves the new
-/// folder in leaves them whole when the old folder is removed.
+/// outputs without being processed again. Kept files are copied into the staging folder by
+/// the archive (`ArchiveStore.copy`: a hard link in a folder, a download from a bucket).
 struct EarlierGeneration {
     let index: TaskIndex
-    let folder: URL
+    let archive: any ArchiveStore
 
     /// The archived generation in `folder` (relative to the archive), if there is one whose
     /// index reads.
-    init?(layout: ArchiveLayout, folder: String) {
-        guard let index = try? ArchiveScan(layout: layout).index(of: folder) else { return nil }
+    init?(archive: any ArchiveStore, folder: String) async {
+        guard let index = try? await archive.index(of: folder) else { return nil }
         self.index = index
-        self.folder = layout.url(ofFolder: folder)
+        self.archive = archive
     }
 
     /// What becomes of an asset with the archived `source`, given its new download: kept
@@ -35,18 +34,19 @@ struct EarlierGeneration {
         index.images.first { $0.source?.path.hasPrefix(name + "/") == true }
     }
 
-    /// Links `files` of the archived generation into `staging`, in place of whatever the new
+    /// Copies `files` of the archived generation into `staging`, in place of whatever the new
     /// download left in the asset's folder.
-    func link(_ files: [StoredFile], asset: String, into staging: URL) throws(FileError) {
+    func copy(_ files: [StoredFile], asset: String, into staging: URL) async throws(ArchiveStoreError) {
         let target = staging.appendingPathComponent(asset, isDirectory: true)
         try? FileManager.default.removeItem(at: target)
         for file in files {
             let destination = staging.appendingPathComponent(file.path)
-            try Folder.make(destination.deletingLastPathComponent())
-            let source = folder.appendingPathComponent(file.path)
-            guard Foundation.link(source.path, destination.path) == 0 else {
-                throw FileError(path: source.path, operation: "link", errno: errno)
+            do throws(FileError) {
+                try Folder.make(destination.deletingLastPathComponent())
+            } catch {
+                throw ArchiveStoreError(error)
             }
+            try await archive.copy(file, of: index, to: destination)
         }
     }
 

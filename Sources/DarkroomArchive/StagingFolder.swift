@@ -2,8 +2,9 @@ import DarkroomCore
 import Foundation
 import Synchronization
 
-/// A task folder being assembled in `<archive>/.staging/`, on the archive's own file system so
-/// that it can be moved into place with one rename. Owned by one job: unless `committed()` is
+/// A task folder being assembled in the archive's staging area (`ArchiveStore.stagingRoot`;
+/// for a folder archive `<archive>/.staging/`, on its own file system so that it can be moved
+/// into place with one rename). Owned by one job: unless `committed()` is
 /// called after the move, the folder and all in it are removed when the owner lets go of it, so
 /// a failed job leaves no debris.
 ///
@@ -18,11 +19,11 @@ final class StagingFolder: Sendable {
     private let descriptor: Int32
     private let done = Mutex(false)
 
-    init(layout: ArchiveLayout) throws(FileError) {
+    init(root: URL) throws(FileError) {
         let name = UInt64.random(in: 0...UInt64.max).hexDigits + "-" + UInt64.random(in: 0...UInt64.max).hexDigits
-        url = layout.staging.appendingPathComponent(name, isDirectory: true)
-        lock = layout.staging.appendingPathComponent(name + Self.lockSuffix)
-        try Folder.make(layout.staging)
+        url = root.appendingPathComponent(name, isDirectory: true)
+        lock = root.appendingPathComponent(name + Self.lockSuffix)
+        try Folder.make(root)
         // The lock is taken before the folder exists, so a cleaner never sees the folder unlocked.
         descriptor = try Self.takeLock(at: lock.path)
         do throws(FileError) {
@@ -72,25 +73,25 @@ final class StagingFolder: Sendable {
     /// Removes what dead processes left in `.staging/`: folders being assembled, and old task
     /// folders swapped out but not yet deleted. A folder whose lock file is held belongs to a
     /// live process and is left alone; one without a lock file is a dead process's.
-    static func removeAbandoned(in layout: ArchiveLayout) {
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: layout.staging.path) else { return }
+    static func removeAbandoned(in root: URL) {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: root.path) else { return }
         for name in names where !name.hasSuffix(lockSuffix) {
-            let lock = layout.staging.appendingPathComponent(name + lockSuffix).path
+            let lock = root.appendingPathComponent(name + lockSuffix).path
             let descriptor = open(lock, O_RDWR | O_CLOEXEC)
             if descriptor >= 0 {
                 defer { close(descriptor) }
                 guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else { continue }
-                try? FileManager.default.removeItem(at: layout.staging.appendingPathComponent(name))
+                try? FileManager.default.removeItem(at: root.appendingPathComponent(name))
                 unlink(lock)
             } else if errno == ENOENT {
-                try? FileManager.default.removeItem(at: layout.staging.appendingPathComponent(name))
+                try? FileManager.default.removeItem(at: root.appendingPathComponent(name))
             }
         }
         // Lock files of folders already gone, left by a process killed between the two removals.
         for name in names where name.hasSuffix(lockSuffix) {
-            let folder = layout.staging.appendingPathComponent(String(name.dropLast(lockSuffix.count))).path
+            let folder = root.appendingPathComponent(String(name.dropLast(lockSuffix.count))).path
             guard !FileManager.default.fileExists(atPath: folder) else { continue }
-            let path = layout.staging.appendingPathComponent(name).path
+            let path = root.appendingPathComponent(name).path
             let descriptor = open(path, O_RDWR | O_CLOEXEC)
             guard descriptor >= 0 else { continue }
             if flock(descriptor, LOCK_EX | LOCK_NB) == 0 { unlink(path) }

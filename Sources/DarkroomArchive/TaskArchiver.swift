@@ -4,22 +4,22 @@ import DarkroomMedia
 import Foundation
 
 /// Turns one succeeded callback into a finished task folder in the archive: downloads every
-/// result, verifies it and makes its outputs, writes `index.json`, and moves the folder into
-/// place with its catalog line.
+/// result, verifies it and makes its outputs, writes `index.json`, and commits the task to the
+/// archive.
 ///
-/// All of it is assembled in a staging folder on the archive's file system, every file synced,
-/// and moved into `<archive>/<yyyy>/<mm>/<dd>/<task>` in one rename, replacing a former copy of
-/// the task as a whole; only then is the catalog written. A crash or a failure at any point
-/// leaves the archive without the task or with all of it, and the next run completes it.
+/// All of it is assembled in a local staging folder and committed to the archive whole
+/// (`ArchiveStore.commit`: one rename into a folder, or the files then the index into a bucket),
+/// replacing a former copy of the task as a whole. A crash or a failure at any point leaves the
+/// archive without the task or with all of it, and the next run completes it.
 /// Assets that cannot be downloaded or read are problems in the index; the good ones are
 /// archived all the same.
 public struct TaskArchiver: Sendable {
-    public let layout: ArchiveLayout
+    public let archive: any ArchiveStore
     public let fetcher: Fetcher
     public let media: any MediaWork
     /// Downloads of one task that run at once.
     public let downloadConcurrency: Int
-    /// Bytes that must stay free on the archive's file system: a task starts its downloads only
+    /// Bytes that must stay free on the staging area's file system: a task starts its downloads only
     /// with more than this free, and a download whose announced size would take the free space
     /// under it waits (`ArchiveError.noSpace`, tried again later) instead of filling the disk.
     public let minFreeBytes: Int64
@@ -28,10 +28,10 @@ public struct TaskArchiver: Sendable {
     public let maxTaskBytes: Int64
 
     public init(
-        layout: ArchiveLayout, fetcher: Fetcher, media: any MediaWork, downloadConcurrency: Int = 4,
+        archive: any ArchiveStore, fetcher: Fetcher, media: any MediaWork, downloadConcurrency: Int = 4,
         minFreeBytes: Int64 = 0, maxTaskBytes: Int64 = 0
     ) {
-        self.layout = layout
+        self.archive = archive
         self.fetcher = fetcher
         self.media = media
         self.downloadConcurrency = max(1, downloadConcurrency)
@@ -54,15 +54,15 @@ public struct TaskArchiver: Sendable {
             let said = event.message.isEmpty ? "" : " (\"\(event.message)\")"
             throw ArchiveError(.notSucceeded, taskID: taskID, "the generator reports the task \(event.status.rawValue)\(said); only a succeeded task has results to archive")
         }
-        StagingFolder.removeAbandoned(in: layout)
-        if minFreeBytes > 0, let free = DiskSpace.available(at: layout.root), free < minFreeBytes {
+        StagingFolder.removeAbandoned(in: archive.stagingRoot)
+        if minFreeBytes > 0, let free = DiskSpace.available(at: archive.stagingRoot), free < minFreeBytes {
             throw ArchiveError(.noSpace, taskID: taskID,
-                "only \(free) bytes are free on the archive's file system, under the reserve of \(minFreeBytes) (--min-free-bytes); the task waits for space")
+                "only \(free) bytes are free on the staging file system, under the reserve of \(minFreeBytes) (--min-free-bytes); the task waits for space")
         }
         let staging: StagingFolder
         let callback: StoredFile
         do throws(FileError) {
-            staging = try StagingFolder(layout: layout)
+            staging = try StagingFolder(root: archive.stagingRoot)
             callback = try StoredFile.write(request.body, to: staging.url.appendingPathComponent("callback.json"), as: "callback.json")
         } catch {
             throw ArchiveError(taskID: taskID, error)
@@ -80,8 +80,8 @@ public struct TaskArchiver: Sendable {
         let event = request.event
         let taskID = event.taskID
         let processing = AssetProcessing(media: media, folder: task.staging.url, taskID: taskID)
-        let folder = layout.folder(for: event, fallback: request.receivedAt)
-        let earlier = EarlierGeneration(layout: layout, folder: folder)
+        let folder = ArchiveLayout.folder(for: event, fallback: request.receivedAt)
+        let earlier = await EarlierGeneration(archive: archive, folder: folder)
         if let earlier, !task.downloads.isEmpty, task.downloads.values.allSatisfy({ $0.result == nil }) {
             throw ArchiveError(.keptArchived, taskID: taskID,
                 "every download of the re-sent results failed; the task archived at \(IndexCoding.timestamp(earlier.index.archivedAt)) is kept as it was")
@@ -90,7 +90,7 @@ public struct TaskArchiver: Sendable {
         for video in event.videos {
             let name = Asset.video(video).name
             let download = task.downloads[name]
-            if let kept = try keep(earlier?.video(named: name), of: name, url: video.url, download: download, from: earlier, into: task) {
+            if let kept = try await keep(earlier?.video(named: name), of: name, url: video.url, download: download, from: earlier, into: task) {
                 videos.append(kept)
                 continue
             }
@@ -102,7 +102,7 @@ public struct TaskArchiver: Sendable {
         for image in event.images {
             let name = Asset.image(image).name
             let download = task.downloads[name]
-            if let kept = try keep(earlier?.image(named: name), of: name, url: image.url, download: download, from: earlier, into: task) {
+            if let kept = try await keep(earlier?.image(named: name), of: name, url: image.url, download: download, from: earlier, into: task) {
                 images.append(kept)
                 continue
             }
@@ -121,8 +121,8 @@ public struct TaskArchiver: Sendable {
             callback: task.callback, videos: videos, images: images
         )
         progress?(.committing)
-        do throws(FileError) {
-            try commit(index, from: task.staging)
+        do throws(ArchiveStoreError) {
+            if try await archive.commit(index, from: task.staging.url) { task.staging.committed() }
         } catch {
             throw ArchiveError(taskID: taskID, error)
         }
@@ -133,10 +133,10 @@ public struct TaskArchiver: Sendable {
     /// earlier generation keeps it (see `EarlierGeneration`); nil to process the new download.
     private func keep<Entry: KeepableEntry>(
         _ old: Entry?, of asset: String, url: URL, download: AssetDownloads.Outcome?, from earlier: EarlierGeneration?, into task: DownloadedTask
-    ) throws(ArchiveError) -> Entry? {
+    ) async throws(ArchiveError) -> Entry? {
         guard let earlier, let old, let reason = EarlierGeneration.keeps(old.source, download) else { return nil }
-        do throws(FileError) {
-            try earlier.link(old.files, asset: asset, into: task.staging.url)
+        do throws(ArchiveStoreError) {
+            try await earlier.copy(old.files, asset: asset, into: task.staging.url)
         } catch {
             throw ArchiveError(taskID: task.request.event.taskID, error)
         }
@@ -153,27 +153,5 @@ public struct TaskArchiver: Sendable {
         let entry = try await work()
         progress?(.processed(asset: asset.name, problems: entry.problems.count))
         return entry
-    }
-
-    /// Writes `index.json`, syncs the staged folder and moves it into place, then records the
-    /// task in the catalog. A former copy of the task, swapped out by the move, goes with the
-    /// staging folder.
-    private func commit(_ index: TaskIndex, from staging: StagingFolder) throws(FileError) {
-        let indexURL = staging.url.appendingPathComponent("index.json")
-        let encoded: Data
-        do {
-            encoded = try IndexCoding.encoder(pretty: true).encode(index)
-        } catch {
-            throw FileError(path: indexURL.path, operation: "encode", error: error)
-        }
-        try StagedFile.replace(indexURL, with: encoded + Data("\n".utf8))
-        try DurableFolder.sync(staging.url)
-
-        let lock = try ArchiveLock(layout: layout)
-        let replaced = try DurableFolder.move(staging.url, to: layout.url(ofFolder: index.folder))
-        if !replaced { staging.committed() }
-        Checkpoint.reached()
-        try Catalog(layout: layout).record(CatalogEntry(index: index))
-        withExtendedLifetime(lock) {}
     }
 }

@@ -103,7 +103,7 @@ public struct S3Bucket: Sendable, Equatable, CustomStringConvertible {
 public struct S3ConfigError: Error, Sendable, CustomStringConvertible {
     public let description: String
 
-    init(_ description: String) {
+    public init(_ description: String) {
         self.description = description
     }
 }

@@ -15,8 +15,9 @@ public struct ServerStartError: Error, CustomStringConvertible {
 }
 
 /// The service: the HTTP API on `settings.host:settings.port` and the archive workers, over the
-/// SQLite store `<data>/darkroom.sqlite` and the archive `<data>/archive`. `onListening` is
-/// told the port once the server listens (useful with port 0).
+/// SQLite store `<data>/darkroom.sqlite` and the archive `settings.archive` chooses (a folder,
+/// `<data>/archive` by default, or a bucket), which must take a write before the service starts.
+/// `onListening` is told the port once the server listens (useful with port 0).
 public func buildApplication(
     settings: ServerSettings, logger: Logger, onListening: @escaping @Sendable (Int) async -> Void = { _ in }
 ) async throws -> some ApplicationProtocol {
@@ -33,12 +34,18 @@ public func buildApplication(
     } catch {
         throw ServerStartError(description: error.description)
     }
-    let layout = ArchiveLayout(data: settings.data)
+    let archive: any ArchiveStore
+    do {
+        archive = try settings.archive.open(data: settings.data)
+        try await archive.checkWritable()
+    } catch {
+        throw ServerStartError(description: "the archive \(settings.archive.archive ?? "folder") cannot be used: \(error)")
+    }
     let doorbell = Doorbell()
     let metrics = ServiceMetrics()
-    let router = buildRouter(store: store, layout: layout, settings: settings, doorbell: doorbell, metrics: metrics, logger: logger)
+    let router = buildRouter(store: store, archive: archive, settings: settings, doorbell: doorbell, metrics: metrics, logger: logger)
     let archiver = TaskArchiver(
-        layout: layout,
+        archive: archive,
         fetcher: Fetcher(options: FetchOptions(
             deadline: settings.downloadDeadline, addressPolicy: AddressPolicy(allowPrivate: settings.allowPrivate), caBundle: settings.caBundle)),
         media: settings.mediaWorker.map { MediaWorkerProcess(executable: $0, limits: settings.mediaLimits) } ?? InProcessMedia(),
@@ -65,7 +72,7 @@ public func buildApplication(
 /// a group behind `AdminAccess` and `CrossSiteGuard`, so access is decided by the route that
 /// answers, whatever spelling of the path led the router there.
 func buildRouter(
-    store: any TaskStore, layout: ArchiveLayout, settings: ServerSettings, doorbell: Doorbell, metrics: ServiceMetrics, logger: Logger
+    store: any TaskStore, archive: any ArchiveStore, settings: ServerSettings, doorbell: Doorbell, metrics: ServiceMetrics, logger: Logger
 ) -> Router<DarkroomRequestContext> {
     let router = Router(context: DarkroomRequestContext.self)
     router.add(middleware: RequestLog())
@@ -74,14 +81,14 @@ func buildRouter(
     CallbackController(store: store, callers: callers, bodyLimit: settings.bodyLimit, doorbell: doorbell, metrics: metrics, logger: logger)
         .addRoutes(to: router)
     HealthController(
-        store: store, layout: layout, metrics: metrics, minFreeBytes: settings.minFreeBytes, readinessInterval: settings.readinessInterval).addRoutes(to: router)
+        store: store, archive: archive, metrics: metrics, minFreeBytes: settings.minFreeBytes, readinessInterval: settings.readinessInterval).addRoutes(to: router)
     OpenAPIDocument.addRoute(to: router)
 
     let admin = router.group()
         .add(middleware: AdminAccess(tokens: settings.adminTokens, secureCookie: settings.secureCookie))
         .add(middleware: CrossSiteGuard())
-    TaskController(store: store, layout: layout, doorbell: doorbell).addRoutes(to: admin)
-    FileController(store: store, layout: layout).addRoutes(to: admin)
-    GalleryController(store: store, layout: layout, doorbell: doorbell).addRoutes(to: admin)
+    TaskController(store: store, archive: archive, doorbell: doorbell).addRoutes(to: admin)
+    FileController(store: store, archive: archive).addRoutes(to: admin)
+    GalleryController(store: store, archive: archive, doorbell: doorbell).addRoutes(to: admin)
     return router
 }

@@ -224,6 +224,11 @@ struct ArchiveWorkers: Service {
                 retryAt = now + 60
                 ended("no_space")
                 logger.warning("waiting for space: \(error.reason)")
+            case .storeUnavailable:
+                // The store being down is no fault of the task: the attempt is not counted.
+                retryAt = now + 30
+                ended("store_unavailable")
+                logger.warning("the archive is unavailable; the job waits: \(error.reason)")
             case .keptArchived:
                 ended("kept")
                 logger.notice("re-archive changed nothing: \(error.reason)")
@@ -241,7 +246,7 @@ struct ArchiveWorkers: Service {
                 do throws(StoreError) {
                     if error.kind == .cancelled {
                         _ = try await store.release(job, retryAt: now, note: nil, now: now)
-                    } else if error.kind == .noSpace {
+                    } else if error.kind == .noSpace || error.kind == .storeUnavailable {
                         _ = try await store.release(job, retryAt: retryAt ?? now, note: error.reason, now: now)
                     } else {
                         _ = try await store.fail(job, error: error.reason, retryAt: retryAt, now: now)

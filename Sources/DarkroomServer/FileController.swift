@@ -4,21 +4,22 @@ import DarkroomQueue
 import Foundation
 import Hummingbird
 
-/// `GET /v1/tasks/{id}/files/{path}`: an archived file, streamed, with its content type, `Range`
-/// (one range, 206 or 416), an `ETag` of its SHA-256 and `If-None-Match` (304).
+/// `GET /v1/tasks/{id}/files/{path}`: an archived file, with its content type, `Range` (one
+/// range, 206 or 416), an `ETag` of its SHA-256 and `If-None-Match` (304); streamed from the
+/// archive, or a redirect (302) to a presigned URL when the archive is a bucket that browsers
+/// can reach (`--s3-public-endpoint`).
 ///
 /// Only the paths the task's index file lists (and `index.json`) are served, compared after
-/// percent-decoding, so `..`, `%2e%2e` or an absolute path name nothing; and the file's real
-/// path, symbolic links resolved, must lie inside the archive, so a link planted in a task folder
-/// cannot lead out of it.
+/// percent-decoding, so `..`, `%2e%2e` or an absolute path name nothing; the archive checks the
+/// rest (`ArchiveStore.file`).
 struct FileController: Sendable {
     let store: any TaskStore
-    let layout: ArchiveLayout
+    let archive: any ArchiveStore
     private let fileIO = FileIO()
 
-    init(store: any TaskStore, layout: ArchiveLayout) {
+    init(store: any TaskStore, archive: any ArchiveStore) {
         self.store = store
-        self.layout = layout
+        self.archive = archive
     }
 
     func addRoutes(to router: some RouterMethods<DarkroomRequestContext>) {
@@ -40,70 +41,70 @@ struct FileController: Sendable {
         }
         let index: TaskIndex
         do {
-            index = try ArchiveScan(layout: layout).index(of: folder)
+            index = try await archive.index(of: folder)
         } catch {
-            throw HTTPError(.internalServerError, message: error.reason)
+            throw HTTPError(.serviceUnavailable, message: error.reason)
         }
-        let listed = index.files.first { $0.path == path }
-        guard listed != nil || path == "index.json", let file = realFile(folder: folder, path: path) else {
+        let found: ArchivedFile?
+        do {
+            found = try await archive.file(path, of: index)
+        } catch {
+            throw HTTPError(error.unavailable ? .serviceUnavailable : .internalServerError, message: error.description)
+        }
+        guard let file = found else {
             throw HTTPError(.notFound, message: "\(path) is not a file of task \(id)")
         }
-        let sha256 = try listed?.sha256 ?? StoredFile(hashing: URL(fileURLWithPath: file.path), as: path).sha256
-        let etag = "\"\(sha256)\""
-        var headers: HTTPFields = [.contentType: Self.contentType(of: path), .eTag: etag, .acceptRanges: "bytes"]
+        if case .redirect(let url) = file.access {
+            return Response(status: .found, headers: [.location: url.absoluteString, .cacheControl: "private, no-store"])
+        }
+        let etag = "\"\(file.sha256)\""
+        var headers: HTTPFields = [.contentType: MediaType.of(path), .eTag: etag, .acceptRanges: "bytes"]
         if let match = request.headers[.ifNoneMatch], match == "*" || match.split(separator: ",").contains(where: {
             $0.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "W/", with: "") == etag
         }) {
             return Response(status: .notModified, headers: headers)
         }
-        let range = ByteRange(header: request.headers[.range], size: file.size)
+        let size = Int(file.size)
         var status = HTTPResponse.Status.ok
         let bytes: ClosedRange<Int>?
-        switch range {
+        switch ByteRange(header: request.headers[.range], size: size) {
         case .unsatisfiable:
-            headers[.contentRange] = "bytes */\(file.size)"
+            headers[.contentRange] = "bytes */\(size)"
             return Response(status: .rangeNotSatisfiable, headers: headers)
         case .part(let part):
             status = .partialContent
-            headers[.contentRange] = "bytes \(part.lowerBound)-\(part.upperBound)/\(file.size)"
+            headers[.contentRange] = "bytes \(part.lowerBound)-\(part.upperBound)/\(size)"
             bytes = part
         case .whole:
-            bytes = file.size > 0 ? 0...(file.size - 1) : nil
+            bytes = size > 0 ? 0...(size - 1) : nil
         }
         headers[.contentLength] = String(bytes?.count ?? 0)
         guard !head, let bytes else { return Response(status: status, headers: headers) }
-        let body = try await fileIO.loadFile(path: file.path, range: bytes, context: context)
-        return Response(status: status, headers: headers, body: body)
+        return Response(status: status, headers: headers, body: try await body(of: file, bytes, context: context))
     }
 
-    /// The file's resolved path and size, when it is a regular file inside the archive.
-    private func realFile(folder: String, path: String) -> (path: String, size: Int)? {
-        guard ArchiveVerifier.staysInside(path), let root = Self.resolved(layout.root.path),
-              let resolved = Self.resolved(layout.url(ofFolder: folder).appendingPathComponent(path).path)
-        else { return nil }
-        var info = stat()
-        guard resolved.hasPrefix(root + "/"), stat(resolved, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
-        return (resolved, Int(info.st_size))
-    }
-
-    /// `path` with every symbolic link resolved, or nil when it does not exist.
-    private static func resolved(_ path: String) -> String? {
-        guard let pointer = realpath(path, nil) else { return nil }
-        defer { free(pointer) }
-        return String(cString: pointer)
-    }
-
-    static func contentType(of path: String) -> String {
-        switch (path as NSString).pathExtension.lowercased() {
-        case "mp4": "video/mp4"
-        case "webm": "video/webm"
-        case "mkv": "video/x-matroska"
-        case "jpg", "jpeg": "image/jpeg"
-        case "png": "image/png"
-        case "webp": "image/webp"
-        case "vtt": "text/vtt; charset=utf-8"
-        case "json": "application/json"
-        default: "application/octet-stream"
+    private func body(of file: ArchivedFile, _ bytes: ClosedRange<Int>, context: DarkroomRequestContext) async throws -> ResponseBody {
+        switch file.access {
+        case .local(let path):
+            return try await fileIO.loadFile(path: path, range: bytes, context: context)
+        case .bytes(let data):
+            return ResponseBody(byteBuffer: ByteBuffer(bytes: data[bytes]))
+        case .ranges(let read):
+            // A window at a time: memory stays at one window whatever the file's size, and a
+            // slow client slows the reads instead of filling a buffer.
+            return ResponseBody(contentLength: bytes.count) { writer in
+                var offset = Int64(bytes.lowerBound)
+                while offset <= Int64(bytes.upperBound) {
+                    let end = min(Int64(bytes.upperBound), offset + ArchivedFile.window - 1)
+                    let data = try await read(offset...end)
+                    guard Int64(data.count) == end - offset + 1 else { throw HTTPError(.badGateway, message: "the archive's store answered short") }
+                    try await writer.write(ByteBuffer(bytes: data))
+                    offset = end + 1
+                }
+                try await writer.finish(nil)
+            }
+        case .redirect:
+            preconditionFailure("a redirect has no body")
         }
     }
 }

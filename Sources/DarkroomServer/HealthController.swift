@@ -6,21 +6,21 @@ import Hummingbird
 import Synchronization
 
 /// `GET /healthz`: the process answers. `GET /readyz`: it can take callbacks and archive them,
-/// that is the database takes a write lock, the archive folder takes a file and has more than
-/// the reserve free; 503 with the reasons otherwise. The check writes and syncs, and anyone may
+/// that is the database takes a write lock, the archive takes a write (a file in its folder, an
+/// object in its bucket) and the staging area has more than the reserve free; 503 with the reasons otherwise. The check writes and syncs, and anyone may
 /// ask, so it runs at most once per `readinessInterval` (a second) and answers from the last
 /// result in between.
 /// `GET /metrics`: `ServiceMetrics` in Prometheus' text format.
 struct HealthController: Sendable {
     let store: any TaskStore
-    let layout: ArchiveLayout
+    let archive: any ArchiveStore
     let metrics: ServiceMetrics
     let minFreeBytes: Int64
     private let last: ReadinessCache
 
-    init(store: any TaskStore, layout: ArchiveLayout, metrics: ServiceMetrics, minFreeBytes: Int64, readinessInterval: Duration) {
+    init(store: any TaskStore, archive: any ArchiveStore, metrics: ServiceMetrics, minFreeBytes: Int64, readinessInterval: Duration) {
         self.store = store
-        self.layout = layout
+        self.archive = archive
         self.metrics = metrics
         self.minFreeBytes = minFreeBytes
         last = ReadinessCache(interval: readinessInterval)
@@ -42,7 +42,7 @@ struct HealthController: Sendable {
         return Response(
             status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
             body: ResponseBody(byteBuffer: ByteBuffer(string: metrics.render(
-                counts: counts, freeBytes: DiskSpace.available(at: layout.root), minFreeBytes: minFreeBytes))))
+                counts: counts, freeBytes: DiskSpace.available(at: archive.stagingRoot), minFreeBytes: minFreeBytes))))
     }
 
     func ready() async throws -> Response {
@@ -66,14 +66,13 @@ struct HealthController: Sendable {
         } catch {
             problems.append(error.description)
         }
-        do throws(FileError) {
-            try Folder.make(layout.root)
-            try StagedFile.replace(layout.root.appendingPathComponent(".ready"), with: Data("ok\n".utf8))
+        do throws(ArchiveStoreError) {
+            try await archive.checkWritable()
         } catch {
-            problems.append("archive: \(error)")
+            problems.append("archive \(archive.location): \(error)")
         }
-        if minFreeBytes > 0, let free = DiskSpace.available(at: layout.root), free < minFreeBytes {
-            problems.append("archive: \(free) bytes free, under the reserve of \(minFreeBytes) (--min-free-bytes): downloads wait")
+        if minFreeBytes > 0, let free = DiskSpace.available(at: archive.stagingRoot), free < minFreeBytes {
+            problems.append("staging \(archive.stagingRoot.path): \(free) bytes free, under the reserve of \(minFreeBytes) (--min-free-bytes): downloads wait")
         }
         return problems
     }

@@ -1,3 +1,4 @@
+import DarkroomArchive
 import DarkroomCore
 import DarkroomFetch
 import DarkroomMedia
@@ -7,6 +8,8 @@ import Foundation
 /// environment variables and a config file, in that order of precedence.
 public struct ServerSettings: Sendable {
     public var data: URL
+    /// Where the archive is: `<data>/archive`, another folder, or a bucket.
+    public var archive: ArchiveSettings
     public var host: String
     public var port: Int
     /// Shared tokens accepted as `?token=` or `Authorization: Bearer`.
@@ -50,8 +53,8 @@ public struct ServerSettings: Sendable {
     public var maxConnections: Int
     /// Seconds one download may take in all, retries included.
     public var downloadDeadline: Int
-    /// Bytes kept free on the archive's file system: below it no task starts downloading and
-    /// `/readyz` says so.
+    /// Bytes kept free on the staging area's file system (the archive folder's, or the data
+    /// folder's with a bucket): below it no task starts downloading and `/readyz` says so.
     public var minFreeBytes: Int64
     /// Bytes one task's downloads may hold together; 0 for no limit.
     public var maxTaskBytes: Int64
@@ -66,6 +69,7 @@ public struct ServerSettings: Sendable {
 
     public init(data: URL) {
         self.data = data
+        archive = ArchiveSettings()
         host = "127.0.0.1"
         port = 8080
         tokens = []

@@ -7,7 +7,7 @@ import Hummingbird
 /// `GET /v1/tasks`, `GET /v1/tasks/{id}` and `POST /v1/tasks/{id}/retry`.
 struct TaskController: Sendable {
     let store: any TaskStore
-    let layout: ArchiveLayout
+    let archive: any ArchiveStore
     let doorbell: Doorbell
 
     func addRoutes(to router: some RouterMethods<DarkroomRequestContext>) {
@@ -35,7 +35,7 @@ struct TaskController: Sendable {
         let history = try await stored { () async throws(StoreError) in try await store.history(id, after: page.cursor, limit: page.limit) }
         var index: TaskIndex?
         if task.state == .archived, let folder = task.folder {
-            index = try? ArchiveScan(layout: layout).index(of: folder)
+            index = try? await archive.index(of: folder)
         }
         return try JSONResponse.make(TaskDocument(task: task, history: history, index: index))
     }

@@ -66,7 +66,7 @@ struct DemoCommand: AsyncParsableCommand {
                 guard let url = URL(string: server) else { throw ValidationError("--server is not a URL: \(server)") }
                 base = url
             } else {
-                var settings = ServerSettings(data: dataOptions.layout.data)
+                var settings = ServerSettings(data: URL(fileURLWithPath: dataOptions.data))
                 settings.port = 0
                 settings.allowPrivate = true
                 settings.webhookSecrets = [WebhookSignature.Secret(secret!)!]

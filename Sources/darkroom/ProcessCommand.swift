@@ -26,6 +26,7 @@ struct ProcessCommand: AsyncParsableCommand {
     var callback: String
 
     @OptionGroup var dataOptions: DataOptions
+    @OptionGroup var archiveOptions: ArchiveOptions
 
     @OptionGroup var download: DownloadOptions
 
@@ -54,8 +55,9 @@ struct ProcessCommand: AsyncParsableCommand {
             throw fail("\(callback): task \(event.taskID) is still \(event.status.rawValue) at the generator; only a succeeded callback has results to archive", code: 64)
         }
 
+        let archive = try archiveOptions.open(dataOptions)
         let archiver = TaskArchiver(
-            layout: dataOptions.layout,
+            archive: archive,
             fetcher: Fetcher(options: download.fetchOptions),
             media: MediaWorkerProcess(executable: URL(fileURLWithPath: "/proc/self/exe")))
         let bar: ProgressBar? = isatty(STDERR_FILENO) == 1 ? ProgressBar() : nil
@@ -73,7 +75,7 @@ struct ProcessCommand: AsyncParsableCommand {
         if json {
             FileHandle.standardOutput.write(try IndexCoding.encoder(pretty: true).encode(index) + Data("\n".utf8))
         } else {
-            print(ProcessSummary(index: index, folder: dataOptions.layout.url(ofFolder: index.folder)).text, terminator: "")
+            print(ProcessSummary(index: index, folder: archive.location + "/" + index.folder).text, terminator: "")
         }
         if index.verdict == .failed { throw ExitCode(1) }
     }
@@ -91,7 +93,7 @@ struct ProcessCommand: AsyncParsableCommand {
         case .processed(let asset, let problems):
             bar.say("\(asset)  processed, \(problems) problem(s)", label: asset + " processed")
         case .committing:
-            bar.say("moving the task folder into the archive", label: "committing")
+            bar.say("committing the task to the archive", label: "committing")
         }
     }
 }

@@ -5,13 +5,14 @@ import Foundation
 /// per asset and one per problem.
 struct ProcessSummary {
     let index: TaskIndex
-    let folder: URL
+    /// Where the task is: its folder's path, or its `s3://` address.
+    let folder: String
 
     var text: String {
         let files = index.files
         let bytes = files.reduce(0) { $0 + $1.bytes }
         var lines = [
-            "archived task \(index.task.id) in \(folder.path)",
+            "archived task \(index.task.id) in \(folder)",
             "verdict: \(index.verdict.rawValue) (\(index.problems.count) problem\(index.problems.count == 1 ? "" : "s")); " +
                 "\(index.videos.count) video(s), \(index.images.count) image(s), \(files.count + 1) files, \(ProgressBar.megabytes(Int64(bytes)))",
         ]

@@ -20,7 +20,7 @@ struct RetryCommand: AsyncParsableCommand {
     @OptionGroup var dataOptions: DataOptions
 
     func run() async throws {
-        let path = dataOptions.layout.data.appendingPathComponent("darkroom.sqlite").path
+        let path = URL(fileURLWithPath: dataOptions.data).appendingPathComponent("darkroom.sqlite").path
         guard FileManager.default.fileExists(atPath: path) else { throw fail("no database at \(path)") }
         do {
             let store = try SQLiteTaskStore(path: path)

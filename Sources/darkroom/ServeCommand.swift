@@ -37,6 +37,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The data folder: the database and the archive. Default: ./darkroom-data.", valueName: "dir"))
     var data: String?
 
+    @OptionGroup var archiveOptions: ArchiveOptions
+
     @Option(help: "The address to listen on. Default: 127.0.0.1.")
     var host: String?
 
@@ -153,6 +155,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     private func resolve(_ layers: SettingLayers) throws -> ServerSettings {
         var settings = ServerSettings(data: URL(fileURLWithPath: try layers.string(data, "data") ?? "darkroom-data"))
+        settings.archive = try archiveOptions.settings(layers)
         settings.host = try layers.string(host, "host") ?? settings.host
         settings.port = try layers.int(port, "port", default: settings.port, minimum: 0, maximum: 65535)
         settings.tokens = try layers.list(token, "token")

@@ -65,7 +65,7 @@ import Testing
         let layout = ArchiveLayout(data: try makeTemporaryFolder("durable-staging"))
         var url: URL?
         do {
-            let staging = try StagingFolder(layout: layout)
+            let staging = try StagingFolder(root: layout.staging)
             url = staging.url
             try Data("x".utf8).write(to: staging.url.appendingPathComponent("f"))
         }
@@ -78,9 +78,9 @@ import Testing
         try folder(deadInAContainer, files: ["f": "x"])
         try folder(deadWithLock, files: ["f": "x"])
         #expect(FileManager.default.createFile(atPath: deadWithLock.path + ".lock", contents: nil))
-        let live = try StagingFolder(layout: layout)
+        let live = try StagingFolder(root: layout.staging)
         try Data("x".utf8).write(to: live.url.appendingPathComponent("f"))
-        StagingFolder.removeAbandoned(in: layout)
+        StagingFolder.removeAbandoned(in: layout.staging)
         #expect(!FileManager.default.fileExists(atPath: deadInAContainer.path))
         #expect(!FileManager.default.fileExists(atPath: deadWithLock.path))
         #expect(!FileManager.default.fileExists(atPath: deadWithLock.path + ".lock"))
@@ -102,11 +102,11 @@ import Testing
         try holder.run()
         defer { try? input.fileHandleForWriting.close(); holder.waitUntilExit() }
         try await waitUntil("flock holds the lock", timeout: .seconds(10)) { FileManager.default.fileExists(atPath: ready) }
-        StagingFolder.removeAbandoned(in: layout)
+        StagingFolder.removeAbandoned(in: layout.staging)
         #expect(FileManager.default.fileExists(atPath: other.path))
         try input.fileHandleForWriting.close()
         holder.waitUntilExit()
-        StagingFolder.removeAbandoned(in: layout)
+        StagingFolder.removeAbandoned(in: layout.staging)
         #expect(!FileManager.default.fileExists(atPath: other.path), "its holder is gone")
     }
 }

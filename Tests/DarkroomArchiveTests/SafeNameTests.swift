@@ -26,20 +26,19 @@ import Testing
     }
 
     @Test func aTaskFolderIsDatedByCreationTimeInUTC() {
-        let layout = ArchiveLayout(data: URL(fileURLWithPath: "/srv/darkroom"))
         // 2025-11-21T23:59:59.999Z, and one millisecond later.
         var event = CallbackEvent(taskID: "t", shape: .legacy, status: .succeeded, statusSpelling: "succeed")
         event.createdAt = Date(timeIntervalSince1970: 1_763_769_599.999)
-        #expect(layout.folder(for: event, fallback: .distantPast) == "2025/11/21/t")
+        #expect(ArchiveLayout.folder(for: event, fallback: .distantPast) == "2025/11/21/t")
         event.createdAt = Date(timeIntervalSince1970: 1_763_769_600)
-        #expect(layout.folder(for: event, fallback: .distantPast) == "2025/11/22/t")
+        #expect(ArchiveLayout.folder(for: event, fallback: .distantPast) == "2025/11/22/t")
         event.createdAt = nil
         event.updatedAt = Date(timeIntervalSince1970: 0)
-        #expect(layout.folder(for: event, fallback: .distantPast) == "1970/01/01/t")
+        #expect(ArchiveLayout.folder(for: event, fallback: .distantPast) == "1970/01/01/t")
         event.updatedAt = nil
         event.taskID = "../../etc"
-        let folder = layout.folder(for: event, fallback: Date(timeIntervalSince1970: 1_763_769_600))
+        let folder = ArchiveLayout.folder(for: event, fallback: Date(timeIntervalSince1970: 1_763_769_600))
         #expect(folder == "2025/11/22/" + SafeName.pathComponent(for: "../../etc"))
-        #expect(layout.url(ofFolder: folder).standardizedFileURL.path.hasPrefix("/srv/darkroom/archive/2025/11/22/@"))
+        #expect(ArchiveLayout(data: URL(fileURLWithPath: "/srv/darkroom")).url(ofFolder: folder).standardizedFileURL.path.hasPrefix("/srv/darkroom/archive/2025/11/22/@"))
     }
 }

@@ -115,7 +115,7 @@ import Testing
         let result = try await runCommand("script", ["-qec", command, "/dev/null"])
         #expect(result.status == 0, "\(result.stdout)")
         #expect(result.stdout.contains("\rvideos/b3ad4c2e-0a41-4d3c-9a25-6f2b1e0c7d11  verifying, thumbnails, renditions…"), "\(result.stdout)")
-        #expect(result.stdout.contains("\rmoving the task folder into the archive"), "\(result.stdout)")
+        #expect(result.stdout.contains("\rcommitting the task to the archive"), "\(result.stdout)")
         #expect(result.stdout.contains("archived task CjhGRWdYqgAAAAAAXyZc8Q in "), "\(result.stdout)")
     }
 

@@ -12,6 +12,9 @@ public struct TaskIndex: Sendable, Equatable, Codable {
     public var task: TaskInfo
     /// The task folder, relative to `<data>/archive` (`2025/11/21/<task>`).
     public var folder: String
+    /// In a bucket, the generation whose keys hold the task's files
+    /// (`<folder>/<generation>/<path>`); a re-archive writes a new one. Absent in a folder.
+    public var generation: String?
     public var receivedAt: Date
     public var archivedAt: Date
     public var verdict: Verdict
@@ -25,7 +28,7 @@ public struct TaskIndex: Sendable, Equatable, Codable {
     public var images: [ImageEntry]
 
     enum CodingKeys: String, CodingKey {
-        case schema, task, folder
+        case schema, task, folder, generation
         case receivedAt = "received_at"
         case archivedAt = "archived_at"
         case verdict, problems, history, callback, videos, images

@@ -10,7 +10,7 @@ import Hummingbird
 /// job). Served to whoever may read the API (`AdminAccess`).
 struct GalleryController: Sendable {
     let store: any TaskStore
-    let layout: ArchiveLayout
+    let archive: any ArchiveStore
     let doorbell: Doorbell
 
     func addRoutes(to router: some RouterMethods<DarkroomRequestContext>) {
@@ -29,9 +29,10 @@ struct GalleryController: Sendable {
         } catch {
             throw error.httpError
         }
-        let scan = ArchiveScan(layout: layout)
-        let cards = page.tasks.map { task in
-            TaskCard(task: task, index: task.folder.flatMap { try? scan.index(of: $0) }).html
+        var cards: [String] = []
+        for task in page.tasks {
+            let index: TaskIndex? = if let folder = task.folder { try? await archive.index(of: folder) } else { nil }
+            cards.append(TaskCard(task: task, index: index).html)
         }
         var body = "<h1>Archive</h1>" + filterForm(query, tag: get("tag") ?? "")
         body += cards.isEmpty ? "<p class=\"muted\">No task matches.</p>" : "<div class=\"grid\">\(cards.joined())</div>"
@@ -72,7 +73,7 @@ struct GalleryController: Sendable {
         guard let record else {
             return HTML.page(title: "Not found", body: "<h1>No task \(HTML.escape(id))</h1><p><a href=\"/\">The archive</a></p>", status: .notFound)
         }
-        let index = record.folder.flatMap { try? ArchiveScan(layout: layout).index(of: $0) }
+        let index: TaskIndex? = if let folder = record.folder { try? await archive.index(of: folder) } else { nil }
         return HTML.page(title: id, body: TaskView(task: record, history: history, index: index).html)
     }
 
