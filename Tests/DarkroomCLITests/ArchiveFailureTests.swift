@@ -17,7 +17,7 @@ import Testing
         #expect(result.status == 1, "stderr: \(result.stderr)")
         #expect(result.stdout.contains("verdict: failed (2 problems)"), "\(result.stdout)")
 
-        let folder = try #require(try fixture.taskFolders().first)
+        let folder = try #require(try await fixture.taskFolders().first)
         #expect(try await jsonSchemaViolations(of: fixture.archive.appendingPathComponent(folder).appendingPathComponent("index.json")) == [])
         let index = try fixture.index(folder)
         #expect(index["verdict"] as? String == "failed")

@@ -2,18 +2,46 @@ import DarkroomTestSupport
 import Foundation
 import Testing
 
+/// Where a fixture's archive is: the default folder, or a bucket of its own on SeaweedFS.
+enum ArchiveKind: String, CaseIterable, Sendable {
+    case folder, bucket
+}
+
 /// What the `darkroom process` tests share: a result server on 127.0.0.1 serving the test
-/// clips, a data folder of the test's own, and callbacks whose URLs point at the server.
+/// clips, a data folder of the test's own, an archive (a folder or a bucket), and callbacks
+/// whose URLs point at the server.
+///
+/// With a bucket, `archive` is a view of it made by boto3 (another S3 client than Darkroom's):
+/// `taskFolders()` mirrors the bucket and lays each task out as its folder would be, its index
+/// and the files of the generation the index names, so one test body checks either archive;
+/// `strays()` lists the objects the view leaves out.
 struct ArchiveFixture {
     let server: TestHTTPServer
     let folder: URL
+    let kind: ArchiveKind
+    /// The bucket's name and SeaweedFS, for `.bucket`.
+    let bucket: String?
+    let s3: SeaweedS3?
     var data: URL { folder.appendingPathComponent("data") }
-    var archive: URL { data.appendingPathComponent("archive") }
+    var archive: URL { kind == .folder ? data.appendingPathComponent("archive") : folder.appendingPathComponent("view") }
+    static let prefix = "media/archive"
 
     /// Serves `/video.mp4` (2 s H.264/AAC), `/image.png`, `/image.jpg`, `/image.webp`,
     /// `/text.mp4` (not media) and 404 for anything else.
-    init(_ label: String) async throws {
+    init(_ label: String, kind: ArchiveKind = .folder, s3 given: SeaweedS3? = nil) async throws {
         folder = try makeTemporaryFolder(label)
+        self.kind = kind
+        if kind == .bucket {
+            var server = given
+            if server == nil { server = try await SharedSeaweedS3.shared.server() }
+            let bucket = uniqueBucketName(label)
+            try await runS3Tool(server!, ["create", bucket])
+            s3 = server
+            self.bucket = bucket
+        } else {
+            s3 = nil
+            bucket = nil
+        }
         let clips = TestClips.shared
         var files: [String: (Data, String)] = [:]
         for (name, clip, type) in [
@@ -40,19 +68,30 @@ struct ArchiveFixture {
         }
     }
 
+    /// `--archive` and the `--s3-*` flags of a bucket; nothing for the default folder.
+    var archiveArguments: [String] {
+        guard let bucket, let s3 else { return [] }
+        return ["--archive", "s3://\(bucket)/\(Self.prefix)", "--s3-endpoint", s3.endpoint.absoluteString, "--s3-path-style"]
+    }
+
+    var archiveEnvironment: [String: String] { kind == .bucket ? SeaweedS3.environment : [:] }
+
     /// Writes `body` to a file and runs `darkroom process` on it with this fixture's data folder.
     func process(_ body: String, name: String = "callback.json", environment: [String: String] = [:], extra: [String] = []) async throws -> CommandResult {
         let file = folder.appendingPathComponent(name)
         try Data(body.utf8).write(to: file)
-        return try await runDarkroom(["process", file.path, "--data", data.path, "--allow-private"] + extra, environment: environment)
+        return try await runDarkroom(["process", file.path, "--data", data.path, "--allow-private"] + archiveArguments + extra,
+                                     environment: archiveEnvironment.merging(environment) { $1 })
     }
 
-    func verify() async throws -> CommandResult {
-        try await runDarkroom(["verify", "--data", data.path])
+    func verify(_ extra: [String] = []) async throws -> CommandResult {
+        try await runDarkroom(["verify", "--data", data.path] + archiveArguments + extra, environment: archiveEnvironment)
     }
 
-    /// Task folders in the archive, relative to it (`2025/11/21/<task>`).
-    func taskFolders() throws -> [String] {
+    /// Task folders in the archive, relative to it (`2025/11/21/<task>`); with a bucket, the
+    /// view is made anew first.
+    func taskFolders() async throws -> [String] {
+        if kind == .bucket { try await makeView() }
         guard FileManager.default.fileExists(atPath: archive.path) else { return [] }
         return try FileManager.default.subpathsOfDirectory(atPath: archive.path)
             .filter { $0.split(separator: "/").count == 4 && !$0.hasPrefix(".") }
@@ -74,8 +113,65 @@ struct ArchiveFixture {
 
     /// What `.staging` holds: nothing, once every run has ended.
     func stagingLeftovers() -> [String] {
-        (try? FileManager.default.contentsOfDirectory(atPath: archive.appendingPathComponent(".staging").path)) ?? []
+        let staging = kind == .folder ? archive.appendingPathComponent(".staging") : data.appendingPathComponent(".staging")
+        return (try? FileManager.default.contentsOfDirectory(atPath: staging.path)) ?? []
     }
+
+    /// Objects in the bucket that no index lists (as of the last `taskFolders()`), relative to
+    /// the prefix; always empty for a folder.
+    func strays() throws -> [String] {
+        guard kind == .bucket else { return [] }
+        let text = (try? String(contentsOf: folder.appendingPathComponent("strays.txt"), encoding: .utf8)) ?? ""
+        return text.split(separator: "\n").map(String.init)
+    }
+
+    /// Mirrors the bucket with boto3 and lays out each task as its folder: `index.json`, and the
+    /// files of the generation it names; whatever else is under the task goes to `strays.txt`.
+    private func makeView() async throws {
+        guard let s3, let bucket else { return }
+        let mirror = folder.appendingPathComponent("mirror")
+        try? FileManager.default.removeItem(at: mirror)
+        try? FileManager.default.removeItem(at: archive)
+        try await runS3Tool(s3, ["mirror", bucket, Self.prefix, mirror.path])
+        var strays: [String] = []
+        let keys = (try? FileManager.default.subpathsOfDirectory(atPath: mirror.path)) ?? []
+        var generations: [String: String] = [:]
+        for key in keys where key.split(separator: "/").count == 5 && key.hasSuffix("/index.json") {
+            let folder = String(key.dropLast("/index.json".count))
+            let index = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: mirror.appendingPathComponent(key))) as? [String: Any])
+            generations[folder] = index["generation"] as? String ?? ""
+            try FileManager.default.createDirectory(at: archive.appendingPathComponent(folder), withIntermediateDirectories: true)
+            try FileManager.default.copyItem(at: mirror.appendingPathComponent(key), to: archive.appendingPathComponent(key))
+        }
+        for key in keys {
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: mirror.appendingPathComponent(key).path, isDirectory: &isFolder), !isFolder.boolValue else { continue }
+            let parts = key.split(separator: "/", maxSplits: 5).map(String.init)
+            if parts.count == 5, parts[4] == "index.json" { continue }
+            let folder = parts.prefix(4).joined(separator: "/")
+            guard parts.count == 6, let generation = generations[folder], parts[4] == generation else {
+                if !key.hasPrefix(".") { strays.append(key) }
+                continue
+            }
+            let target = archive.appendingPathComponent(folder).appendingPathComponent(parts[5])
+            try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.copyItem(at: mirror.appendingPathComponent(key), to: target)
+        }
+        try strays.joined(separator: "\n").write(to: self.folder.appendingPathComponent("strays.txt"), atomically: true, encoding: .utf8)
+    }
+}
+
+/// Runs `Tests/Scripts/s3_tool.py` (boto3) against `s3`.
+func runS3Tool(_ s3: SeaweedS3, _ arguments: [String]) async throws {
+    _ = try await runS3ToolOutput(s3, arguments)
+}
+
+func runS3ToolOutput(_ s3: SeaweedS3, _ arguments: [String]) async throws -> String {
+    let result = try await runCommand(RepositoryFiles.python,
+                                      [RepositoryFiles.root.appendingPathComponent("Tests/Scripts/s3_tool.py").path, s3.endpoint.absoluteString] + arguments,
+                                      environment: SeaweedS3.environment)
+    guard result.status == 0 else { throw CommandError.failed("s3_tool.py \(arguments.joined(separator: " "))", result) }
+    return result.stdout
 }
 
 /// A simple callback in the legacy shape, for tests that need their own ids and URLs.

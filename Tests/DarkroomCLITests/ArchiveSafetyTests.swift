@@ -17,7 +17,7 @@ import Testing
         // Only the data folder was written next to the callback file.
         let besideData = try FileManager.default.contentsOfDirectory(atPath: fixture.folder.path).sorted()
         #expect(besideData == ["callback.json", "data"])
-        let folders = try fixture.taskFolders()
+        let folders = try await fixture.taskFolders()
         #expect(folders.count == 1)
         let folder = try #require(folders.first)
         let name = String(try #require(folder.split(separator: "/").last))
@@ -38,7 +38,7 @@ import Testing
         let id = "Task_1.2-" + String(repeating: "z", count: 119)
         let result = try await fixture.process(legacyCallback(taskID: id, videos: [("v-1", fixture.server.url("video.mp4").absoluteString, "2")]))
         #expect(result.status == 0, "stderr: \(result.stderr)")
-        #expect(try fixture.taskFolders() == ["2025/11/21/\(id)"])
+        #expect(try await fixture.taskFolders() == ["2025/11/21/\(id)"])
     }
 
     @Test func anEmptyIDIsRefusedAsBadInput() async throws {
@@ -47,6 +47,6 @@ import Testing
         #expect(result.status == 64)
         #expect(result.stderr.contains("task_id"), "\(result.stderr)")
         #expect(result.stderr.contains("is empty"), "\(result.stderr)")
-        #expect(try fixture.taskFolders().isEmpty)
+        #expect(try await fixture.taskFolders().isEmpty)
     }
 }

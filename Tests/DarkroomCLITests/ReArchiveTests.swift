@@ -10,7 +10,7 @@ import Testing
         let url = { (path: String) in fixture.server.url(path).absoluteString }
         let first = legacyCallback(taskID: "again-1", videos: [("v", url("video.mp4"), "2")], images: [(0, url("image.png"))])
         #expect(try await fixture.process(first).status == 0)
-        let folder = try #require(try fixture.taskFolders().first)
+        let folder = try #require(try await fixture.taskFolders().first)
         let original = try fixture.index(folder)
         let videoSource = try #require(((original["videos"] as? [[String: Any]])?.first?["source"] as? [String: Any])?["sha256"] as? String)
 
