@@ -36,6 +36,11 @@ import Testing
         let lines = verify.stdout.split(separator: "\n")
         #expect(lines.contains { $0.hasPrefix("missing 2025/11/21/verify-1/videos/v/web.mp4: ") }, "\(verify.stdout)")
         #expect(lines.contains { $0 == "unlisted 2025/11/21/verify-1/videos/v/extra.txt: not in the task's index.json" }, "\(verify.stdout)")
+
+        let repair = try await fixture.verify(["--repair"])
+        #expect(repair.stdout.contains("removed 1 file(s) no index lists"), "\(repair.stdout)")
+        #expect(!FileManager.default.fileExists(atPath: task.appendingPathComponent("videos/v/extra.txt").path))
+        #expect(FileManager.default.fileExists(atPath: task.appendingPathComponent("videos/v/poster.jpg").path))
     }
 
     @Test func reindexRebuildsTheCatalogFromTheFolders() async throws {
