@@ -43,11 +43,11 @@ public struct BucketArchive: ArchiveStore {
             throw ArchiveStoreError(error)
         }
         try await upload(index.files, from: staging, under: "\(index.folder)/\(generation)")
-        Checkpoint.reached()
+        Checkpoint.reached("bucket-files")
         try await bucket { () async throws(S3Error) in
             try await client.put(encoded, key: "\(index.folder)/index.json", contentType: "application/json")
         }
-        Checkpoint.reached()
+        Checkpoint.reached("bucket-index")
         // The new index is in place: whatever else is in the task's folder is an earlier
         // generation, or debris of a commit that died, and no index lists it. A failure here
         // leaves orphans for `verify --repair`, never a broken task.
@@ -125,9 +125,11 @@ public struct BucketArchive: ArchiveStore {
         try await BucketVerifier(archive: self).verify(repair: repair, grace: grace)
     }
 
-    /// Puts a small object under the prefix: the bucket exists, the keys are right and may write.
+    /// Lists and puts a small object under the prefix: the bucket exists (some stores create a
+    /// bucket on a first PUT), the keys are right and may write.
     public func checkWritable() async throws(ArchiveStoreError) {
         try await bucket { () async throws(S3Error) in
+            _ = try await client.list(prefix: ".ready")
             try await client.put(Data("ok\n".utf8), key: ".ready", contentType: "text/plain")
         }
     }

@@ -8,10 +8,12 @@ import Hummingbird
 import HummingbirdCore
 import Logging
 
-/// Settings that must not run (see `ServerSettings.unsafeReason`), or a data folder that cannot
-/// be used.
+/// Settings that must not run (see `ServerSettings.unsafeReason`), or a data folder or an
+/// archive that cannot be used.
 public struct ServerStartError: Error, CustomStringConvertible {
     public let description: String
+    /// The settings are wrong (exit 64), rather than something they name failing (exit 1).
+    public var isUsage = true
 }
 
 /// The service: the HTTP API on `settings.host:settings.port` and the archive workers, over the
@@ -37,9 +39,13 @@ public func buildApplication(
     let archive: any ArchiveStore
     do {
         archive = try settings.archive.open(data: settings.data)
-        try await archive.checkWritable()
     } catch {
         throw ServerStartError(description: "the archive \(settings.archive.archive ?? "folder") cannot be used: \(error)")
+    }
+    do {
+        try await archive.checkWritable()
+    } catch {
+        throw ServerStartError(description: "the archive \(archive.location) cannot be written: \(error)", isUsage: false)
     }
     let doorbell = Doorbell()
     let metrics = ServiceMetrics()

@@ -226,7 +226,7 @@ struct ArchiveWorkers: Service {
                 logger.warning("waiting for space: \(error.reason)")
             case .storeUnavailable:
                 // The store being down is no fault of the task: the attempt is not counted.
-                retryAt = now + 30
+                retryAt = now + settings.retryBaseDelay.timeInterval
                 ended("store_unavailable")
                 logger.warning("the archive is unavailable; the job waits: \(error.reason)")
             case .keptArchived:

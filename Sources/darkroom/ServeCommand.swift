@@ -141,7 +141,7 @@ struct ServeCommand: AsyncParsableCommand {
         do {
             app = try await buildApplication(settings: settings, logger: logger)
         } catch let error as ServerStartError {
-            throw fail(error, code: 64)
+            throw fail(error, code: error.isUsage ? 64 : 1)
         }
         do {
             try await app.runService()

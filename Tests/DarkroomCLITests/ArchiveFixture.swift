@@ -2,11 +2,6 @@ import DarkroomTestSupport
 import Foundation
 import Testing
 
-/// Where a fixture's archive is: the default folder, or a bucket of its own on SeaweedFS.
-enum ArchiveKind: String, CaseIterable, Sendable {
-    case folder, bucket
-}
-
 /// What the `darkroom process` tests share: a result server on 127.0.0.1 serving the test
 /// clips, a data folder of the test's own, an archive (a folder or a bucket), and callbacks
 /// whose URLs point at the server.
@@ -19,29 +14,20 @@ struct ArchiveFixture {
     let server: TestHTTPServer
     let folder: URL
     let kind: ArchiveKind
-    /// The bucket's name and SeaweedFS, for `.bucket`.
-    let bucket: String?
-    let s3: SeaweedS3?
+    /// The bucket, for `.bucket`.
+    let testBucket: TestBucket?
+    var bucket: String? { testBucket?.name }
+    var s3: SeaweedS3? { testBucket?.s3 }
     var data: URL { folder.appendingPathComponent("data") }
     var archive: URL { kind == .folder ? data.appendingPathComponent("archive") : folder.appendingPathComponent("view") }
-    static let prefix = "media/archive"
+    static let prefix = TestBucket.prefix
 
     /// Serves `/video.mp4` (2 s H.264/AAC), `/image.png`, `/image.jpg`, `/image.webp`,
     /// `/text.mp4` (not media) and 404 for anything else.
     init(_ label: String, kind: ArchiveKind = .folder, s3 given: SeaweedS3? = nil) async throws {
         folder = try makeTemporaryFolder(label)
         self.kind = kind
-        if kind == .bucket {
-            var server = given
-            if server == nil { server = try await SharedSeaweedS3.shared.server() }
-            let bucket = uniqueBucketName(label)
-            try await runS3Tool(server!, ["create", bucket])
-            s3 = server
-            self.bucket = bucket
-        } else {
-            s3 = nil
-            bucket = nil
-        }
+        testBucket = kind == .bucket ? try await TestBucket(label, s3: given) : nil
         let clips = TestClips.shared
         var files: [String: (Data, String)] = [:]
         for (name, clip, type) in [
@@ -69,10 +55,7 @@ struct ArchiveFixture {
     }
 
     /// `--archive` and the `--s3-*` flags of a bucket; nothing for the default folder.
-    var archiveArguments: [String] {
-        guard let bucket, let s3 else { return [] }
-        return ["--archive", "s3://\(bucket)/\(Self.prefix)", "--s3-endpoint", s3.endpoint.absoluteString, "--s3-path-style"]
-    }
+    var archiveArguments: [String] { testBucket?.arguments ?? [] }
 
     var archiveEnvironment: [String: String] { kind == .bucket ? SeaweedS3.environment : [:] }
 
@@ -159,19 +142,6 @@ struct ArchiveFixture {
         }
         try strays.joined(separator: "\n").write(to: self.folder.appendingPathComponent("strays.txt"), atomically: true, encoding: .utf8)
     }
-}
-
-/// Runs `Tests/Scripts/s3_tool.py` (boto3) against `s3`.
-func runS3Tool(_ s3: SeaweedS3, _ arguments: [String]) async throws {
-    _ = try await runS3ToolOutput(s3, arguments)
-}
-
-func runS3ToolOutput(_ s3: SeaweedS3, _ arguments: [String]) async throws -> String {
-    let result = try await runCommand(RepositoryFiles.python,
-                                      [RepositoryFiles.root.appendingPathComponent("Tests/Scripts/s3_tool.py").path, s3.endpoint.absoluteString] + arguments,
-                                      environment: SeaweedS3.environment)
-    guard result.status == 0 else { throw CommandError.failed("s3_tool.py \(arguments.joined(separator: " "))", result) }
-    return result.stdout
 }
 
 /// A simple callback in the legacy shape, for tests that need their own ids and URLs.

@@ -18,7 +18,7 @@ public final class SeaweedS3: @unchecked Sendable {
 
     private let ports: [Int]
     private var process: Process?
-    /// As with `TLSTestServer`: closed when this process ends, however it ends, which kills weed.
+    /// Closed when this process ends, however it ends, which kills weed.
     private var lifeline: Pipe?
 
     public static var executable: String {
@@ -66,7 +66,11 @@ public final class SeaweedS3: @unchecked Sendable {
         let lifeline = Pipe()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
         process.arguments = [
-            "-c", #"exec 3<&0; weed="$0"; "$weed" "$@" </dev/null & pid=$!; (cat <&3 >/dev/null; kill -9 "$pid") & wait "$pid""#,
+            // The shell becomes weed (exec keeps its pid), so `process` is weed itself; the
+            // watcher forked before it kills that pid when the lifeline closes. (A shell that
+            // waited for weed instead would never see it end: it inherits SIGCHLD blocked from
+            // the test's thread, and dash's `wait` then never returns.)
+            "-c", #"exec 3<&0; (cat <&3 >/dev/null; kill -9 $$) & exec "$0" "$@" </dev/null 3<&-"#,
             Self.executable,
         ] + arguments
         process.standardOutput = output
@@ -128,4 +132,39 @@ public actor SharedSeaweedS3 {
 /// A bucket name no other test uses.
 public func uniqueBucketName(_ label: String) -> String {
     "\(label)-\(UInt32.random(in: 0...UInt32.max))".lowercased()
+}
+
+/// Where a test's archive is: the default folder, or a bucket of its own on SeaweedFS.
+public enum ArchiveKind: String, CaseIterable, Sendable {
+    case folder, bucket
+}
+
+/// A bucket of a test's own on SeaweedFS (the shared server unless one is given), made by
+/// boto3, with the flags that point `darkroom` at it under `TestBucket.prefix`.
+public struct TestBucket: Sendable {
+    public static let prefix = "media/archive"
+    public let s3: SeaweedS3
+    public let name: String
+
+    public init(_ label: String, s3 given: SeaweedS3? = nil) async throws {
+        var server = given
+        if server == nil { server = try await SharedSeaweedS3.shared.server() }
+        s3 = server!
+        name = uniqueBucketName(label)
+        try await runS3Tool(s3, ["create", name])
+    }
+
+    public var uri: String { "s3://\(name)/\(Self.prefix)" }
+    public var arguments: [String] { ["--archive", uri, "--s3-endpoint", s3.endpoint.absoluteString, "--s3-path-style"] }
+}
+
+/// Runs `Tests/Scripts/s3_tool.py` (boto3: an S3 client other than Darkroom's) against `s3`
+/// and returns what it printed.
+@discardableResult
+public func runS3Tool(_ s3: SeaweedS3, _ arguments: [String]) async throws -> String {
+    let result = try await runCommand(RepositoryFiles.python,
+                                      [RepositoryFiles.root.appendingPathComponent("Tests/Scripts/s3_tool.py").path, s3.endpoint.absoluteString] + arguments,
+                                      environment: SeaweedS3.environment)
+    guard result.status == 0 else { throw CommandError.failed("s3_tool.py \(arguments.joined(separator: " "))", result) }
+    return result.stdout
 }

@@ -8,6 +8,10 @@ import Synchronization
 /// reaching the Nth checkpoint; without it, `reached()` does nothing. The count is shared with
 /// the process's media children (`childEnvironment`, a counter file), so the Nth point may be a
 /// child's: the child then kills its parent and itself, as a power cut would kill both.
+///
+/// With `DARKROOM_TEST_PAUSE_AT=<name>` and `DARKROOM_TEST_PAUSE_FILE=<path>`, the process
+/// creates the file on reaching the checkpoint of that name and waits until the file is gone:
+/// a test can break something (stop the store) at exactly that point, then let it go on.
 public enum Checkpoint {
     private static let environment = ProcessInfo.processInfo.environment
     private static let killAt: Int? = environment["DARKROOM_TEST_KILL_AT"].flatMap { Int($0) }
@@ -15,8 +19,13 @@ public enum Checkpoint {
     private static let counter: String = environment["DARKROOM_TEST_KILL_COUNTER"]
         ?? NSTemporaryDirectory() + "darkroom-checkpoints-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
     private static let lock = Mutex(())
+    private static let pauseAt = environment["DARKROOM_TEST_PAUSE_AT"]
+    private static let pauseFile = environment["DARKROOM_TEST_PAUSE_FILE"]
 
-    public static func reached() {
+    public static func reached(_ name: String? = nil) {
+        if let name, name == pauseAt, let pauseFile, FileManager.default.createFile(atPath: pauseFile, contents: nil) {
+            while FileManager.default.fileExists(atPath: pauseFile) { usleep(10_000) }
+        }
         guard let killAt else { return }
         if next() == killAt {
             if isChild { kill(getppid(), SIGKILL) }
