@@ -66,11 +66,18 @@ public struct BucketArchive: ArchiveStore {
         } catch {
             throw ArchiveScanError(folder: folder, reason: error.kind == .notFound ? "\(folder) has no index.json in \(location)" : error.description)
         }
+        let index: TaskIndex
         do {
-            return try IndexCoding.decoder().decode(TaskIndex.self, from: data)
+            index = try IndexCoding.decoder().decode(TaskIndex.self, from: data)
         } catch {
             throw ArchiveScanError(folder: folder, reason: "\(folder)/index.json is not a Darkroom index file: \(error)")
         }
+        // The index names the keys a reader fetches: an index changed by someone else must not
+        // lead to other keys (libcurl resolves `..` in a URL's path).
+        guard let generation = index.generation, SafeName.isSafe(generation), index.files.allSatisfy({ ArchiveVerifier.staysInside($0.path) }) else {
+            throw ArchiveScanError(folder: folder, reason: "\(folder)/index.json names no safe generation, or lists a path outside its folder")
+        }
+        return index
     }
 
     public func file(_ path: String, of index: TaskIndex) async throws(ArchiveStoreError) -> ArchivedFile? {

@@ -29,6 +29,20 @@ public final class MemoryTaskStore: TaskStore {
         }
     }
 
+    public func restore(_ index: TaskIndex, callback: ReceivedCallback) async throws(StoreError) -> Bool {
+        state.withLock { state in
+            let event = callback.event
+            guard state.tasks[event.taskID] == nil else { return false }
+            let id = Int64(state.callbacks.count + 1)
+            state.callbacks.append(StoredCallback(
+                id: id, taskID: event.taskID, receivedAt: callback.receivedAt, status: event.status,
+                statusSpelling: event.statusSpelling, updatedAt: event.updatedAt, outcome: .applied,
+                headers: callback.headers, body: callback.body))
+            state.tasks[event.taskID] = TaskRecord(restoring: index, event: event, callbackID: id)
+            return true
+        }
+    }
+
     public func task(_ id: String) async throws(StoreError) -> TaskRecord? {
         state.withLock { $0.tasks[id] }
     }

@@ -74,6 +74,19 @@ public final class SQLiteTaskStore: TaskStore {
         ])
     }
 
+    public func restore(_ index: TaskIndex, callback: ReceivedCallback) async throws(StoreError) -> Bool {
+        try await write("restore task \(callback.event.taskID)") { db in
+            let event = callback.event
+            guard try TaskRecord.fetchOne(db, key: event.taskID) == nil else { return false }
+            try db.execute(
+                sql: "INSERT INTO callbacks (task_id, received_at, status, status_spelling, updated_at, outcome, headers, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                arguments: [event.taskID, Self.milliseconds(callback.receivedAt), event.status.rawValue, event.statusSpelling,
+                            event.updatedAt.map(Self.milliseconds), CallbackPolicy.Outcome.applied.rawValue, Self.json(callback.headers), callback.body])
+            try Self.upsert(TaskRecord(restoring: index, event: event, callbackID: db.lastInsertedRowID), in: db)
+            return true
+        }
+    }
+
     public func task(_ id: String) async throws(StoreError) -> TaskRecord? {
         try await read("read task \(id)") { db in try TaskRecord.fetchOne(db, key: id) }
     }

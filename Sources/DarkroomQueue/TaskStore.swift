@@ -36,6 +36,10 @@ public protocol TaskStore: Sendable {
     /// Queues a failed task's job again with fresh attempts. Nil when the task is unknown;
     /// `retried` false, the task unchanged, when it is not failed or has no succeeded callback.
     func retry(_ id: String, now: Date) async throws(StoreError) -> (task: TaskRecord, retried: Bool)?
+    /// Adds an archived task known only from its index and its succeeded callback (the store
+    /// rebuilt from the archive by `darkroom reindex`). False, and nothing changed, when the store
+    /// knows the task already: what it knows is newer than the archive.
+    func restore(_ index: TaskIndex, callback: ReceivedCallback) async throws(StoreError) -> Bool
     /// Tasks by state, for metrics and readiness.
     func countByState() async throws(StoreError) -> [TaskState: Int]
     /// Takes and drops the write lock: succeeds only when a callback could be stored now.

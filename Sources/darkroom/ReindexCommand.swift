@@ -1,17 +1,20 @@
 import ArgumentParser
 import DarkroomArchive
 import DarkroomCore
+import DarkroomQueue
 import Foundation
 
 struct ReindexCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "reindex",
-        abstract: "Rebuild the archive's catalog from the task folders alone.",
+        abstract: "Rebuild the catalog and the task store's archived tasks from the archive alone.",
         discussion: """
             In a folder archive, lists every task folder with an index.json, in the order they were \
-            archived, and replaces the catalog (archive/index.jsonl) in one rename. A folder whose \
-            index.json cannot be read is left out and named on stderr, and the exit code is then 1. \
-            A bucket has no index.jsonl: the task store is its catalog (see docs/archive.md).
+            archived, and replaces the catalog (archive/index.jsonl) in one rename. In a folder or \
+            a bucket, then adds to the task store (<data>/darkroom.sqlite) every archived task it \
+            does not know, from its index.json and callback.json: a bucket has no index.jsonl, the \
+            task store is its catalog, and this rebuilds it. A task whose index cannot be read is \
+            left out and named on stderr, and the exit code is then 1.
             """
     )
 
@@ -19,18 +22,30 @@ struct ReindexCommand: AsyncParsableCommand {
     @OptionGroup var archiveOptions: ArchiveOptions
 
     func run() async throws {
-        guard let archive = try archiveOptions.existing(dataOptions) as? FolderArchive else {
-            throw fail("a bucket has no index.jsonl to rebuild: the task store is its catalog")
-        }
-        let rebuilt: (entries: [CatalogEntry], skipped: [ArchiveScanError])
-        do {
-            rebuilt = try Catalog(layout: archive.layout).rebuild()
-        } catch {
-            throw fail(error)
-        }
+        let archive = try archiveOptions.existing(dataOptions)
         var failed: ExitCode?
-        for skipped in rebuilt.skipped { failed = fail("left out \(skipped.folder): \(skipped.reason)") }
-        print("catalog \(archive.layout.catalog.path): \(rebuilt.entries.count) task(s)")
+        if let folder = archive as? FolderArchive {
+            let rebuilt: (entries: [CatalogEntry], skipped: [ArchiveScanError])
+            do {
+                rebuilt = try Catalog(layout: folder.layout).rebuild()
+            } catch {
+                throw fail(error)
+            }
+            for skipped in rebuilt.skipped { failed = fail("left out \(skipped.folder): \(skipped.reason)") }
+            print("catalog \(folder.layout.catalog.path): \(rebuilt.entries.count) task(s)")
+        }
+        let data = URL(fileURLWithPath: dataOptions.data)
+        let path = data.appendingPathComponent("darkroom.sqlite").path
+        let outcome: StoreRebuild.Outcome
+        do {
+            try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
+            let store = try SQLiteTaskStore(path: path)
+            outcome = try await StoreRebuild(archive: archive, store: store, scratch: data.appendingPathComponent(".reindex")).run()
+        } catch {
+            throw fail("cannot rebuild the task store \(path): \(error)")
+        }
+        for skipped in outcome.skipped { failed = fail("left out \(skipped)") }
+        print("task store \(path): \(outcome.restored) task(s) restored, \(outcome.known) already known")
         if let failed { throw failed }
     }
 }

@@ -65,10 +65,22 @@ import Testing
         #expect(try fixture.strays() == [])
     }
 
-    @Test func reindexSaysTheTaskStoreIsABucketsCatalog() async throws {
-        let fixture = try await ArchiveFixture("bucket-reindex", kind: .bucket)
-        let result = try await runDarkroom(["reindex", "--data", fixture.data.path] + fixture.archiveArguments, environment: fixture.archiveEnvironment)
-        #expect(result.status == 1)
-        #expect(result.stderr.contains("the task store is its catalog"), "\(result.stderr)")
+    /// A bucket has no index.jsonl: `catalog` prints its lines from the index objects, and
+    /// `reindex` puts the tasks into the task store (here, one that never saw them).
+    @Test func catalogAndReindexReadTheIndexObjects() async throws {
+        let (fixture, _) = try await archivedTask()
+        let catalog = try await runDarkroom(["catalog", "--data", fixture.data.path] + fixture.archiveArguments, environment: fixture.archiveEnvironment)
+        #expect(catalog.status == 0, "\(catalog.stderr)")
+        let lines = catalog.stdout.split(separator: "\n")
+        #expect(lines.count == 1)
+        let entry = try #require(try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: Any])
+        #expect(entry["folder"] as? String == folder)
+        #expect(entry["task_id"] as? String == "bucket-verify-1")
+
+        let reindex = try await runDarkroom(["reindex", "--data", fixture.data.path] + fixture.archiveArguments, environment: fixture.archiveEnvironment)
+        #expect(reindex.status == 0, "\(reindex.stderr)")
+        #expect(reindex.stdout.hasSuffix(": 1 task(s) restored, 0 already known\n"), "\(reindex.stdout)")
+        let again = try await runDarkroom(["reindex", "--data", fixture.data.path] + fixture.archiveArguments, environment: fixture.archiveEnvironment)
+        #expect(again.stdout.hasSuffix(": 0 task(s) restored, 1 already known\n"), "\(again.stdout)")
     }
 }

@@ -250,4 +250,31 @@ enum StoreKind: String, CaseIterable, Sendable {
         #expect(try await store.tasks(window).tasks.map(\.id) == ["p3", "p2"])
         #expect(try await store.tasks(TaskQuery(verdict: .ok)).tasks.isEmpty)
     }
+
+    /// A task rebuilt from its index (a bucket's, by `darkroom reindex`) lists as it did: archived
+    /// in its folder with its verdict and tags, its callback kept; a repeat of that callback
+    /// makes no job, and a task the store knows is left as it is.
+    @Test(arguments: StoreKind.allCases)
+    func aTaskRestoredFromItsIndexIsArchivedAndARepeatMakesNoJob(kind: StoreKind) async throws {
+        let store = try makeStore(kind)
+        let succeeded = callback(.succeeded, updated: 20)
+        let file = StoredFile(path: "callback.json", bytes: succeeded.body.count, sha256: String(repeating: "0", count: 64))
+        let index = TaskIndex(
+            task: TaskInfo(event: succeeded.event, tags: ["project": "summer"]), folder: "2025/11/21/t1",
+            receivedAt: start, archivedAt: start.addingTimeInterval(30),
+            history: [HistoryEntry(status: .succeeded, updatedAt: succeeded.event.updatedAt, receivedAt: start)],
+            callback: file, videos: [], images: [])
+        #expect(try await store.restore(index, callback: succeeded))
+        let task = try #require(try await store.task("t1"))
+        #expect(task.state == .archived)
+        #expect(task.folder == "2025/11/21/t1")
+        #expect(task.verdict == .ok)
+        #expect(task.tags == ["project": "summer"])
+        #expect(try await store.tasks(TaskQuery()).tasks.map(\.id) == ["t1"])
+        #expect(try await store.history("t1", after: nil, limit: 10).callbacks.map(\.body) == [succeeded.body])
+
+        let repeated = try await store.record(callback(.succeeded, updated: 20))
+        #expect(repeated.task.state == .archived, "the same results again make no second job")
+        #expect(try await store.restore(index, callback: succeeded) == false)
+    }
 }

@@ -41,7 +41,7 @@ import Testing
     @Test func aCallbackIsArchivedIntoTheBucketAndItsFilesAreServed() async throws {
         let bucket = try await TestBucket("serve")
         let server = try await ServerProcess(data: data, arguments: ["--allow-private"] + bucket.arguments, environment: SeaweedS3.environment)
-        #expect(try await server.request("POST", "/v1/callbacks/kling", body: callback("bucket-1")).status == 200)
+        #expect(try await server.request("POST", "/v1/callbacks/kling?project=summer", body: callback("bucket-1")).status == 200)
         let task = try await waitForState(server, "bucket-1", "archived")
         let index = try #require(task["index"] as? [String: Any])
         let generation = try #require(index["generation"] as? String)
@@ -64,6 +64,7 @@ import Testing
         let redirecting = try await ServerProcess(
             data: data, arguments: bucket.arguments + ["--s3-public-endpoint", bucket.s3.endpoint.absoluteString, "--s3-presign-seconds", "120"],
             environment: SeaweedS3.environment)
+        let listed = try #require(try await redirecting.request("GET", "/v1/tasks").json?["tasks"] as? [[String: Any]])
         let redirect = try await runCommand("curl", ["-s", "-o", "/dev/null", "-w", "%{http_code} %{redirect_url}",
                                                      redirecting.url("/v1/tasks/bucket-1/files/videos/v/source.mp4").absoluteString]).stdout
         #expect(redirect.hasPrefix("302 "), "\(redirect)")
@@ -74,6 +75,20 @@ import Testing
         #expect(followed.stdout == "200")
         #expect(try Data(contentsOf: folder.appendingPathComponent("followed.mp4")) == clip)
         await redirecting.stop()
+
+        // The database lost: the bucket alone gives back what GET /v1/tasks lists.
+        try FileManager.default.removeItem(at: data.appendingPathComponent("darkroom.sqlite"))
+        let reindex = try await runDarkroom(["reindex", "--data", data.path] + bucket.arguments, environment: SeaweedS3.environment)
+        #expect(reindex.status == 0, "\(reindex.stderr)")
+        let rebuilt = try await ServerProcess(data: data, arguments: bucket.arguments, environment: SeaweedS3.environment)
+        let relisted = try #require(try await rebuilt.request("GET", "/v1/tasks").json?["tasks"] as? [[String: Any]])
+        for field in ["id", "state", "verdict", "folder", "status", "created_at", "updated_at"] {
+            #expect(relisted.map { "\($0[field] ?? "-")" } == listed.map { "\($0[field] ?? "-")" }, "\(field)")
+        }
+        #expect(relisted.first?["tags"] as? [String: String] == ["project": "summer"])
+        #expect(listed.first?["tags"] as? [String: String] == ["project": "summer"])
+        #expect(try await rebuilt.request("GET", "/v1/tasks/bucket-1/files/videos/v/source.mp4").body == clip)
+        await rebuilt.stop()
 
         let verify = try await runDarkroom(["verify", "--data", data.path] + bucket.arguments, environment: SeaweedS3.environment)
         #expect(verify.status == 0, "\(verify.stdout)")
