@@ -14,6 +14,9 @@ public protocol ArchiveStore: Sendable {
     /// The local folder where tasks are assembled. Downloads land there, so its file system's
     /// free space is what `--min-free-bytes` guards.
     var stagingRoot: URL { get }
+    /// Where browsers fetch archived files from besides Darkroom (`scheme://host[:port]`),
+    /// when the files route sends them there; nil when every byte comes through Darkroom.
+    var browserOrigin: String? { get }
 
     /// Puts the task assembled in `staging` into the archive, replacing an earlier generation of
     /// it as a whole, and writes its index (with `index` as its content) as the last step.

@@ -31,6 +31,7 @@ public struct BucketArchive: ArchiveStore {
     }
 
     public var location: String { client.bucket.description }
+    public var browserOrigin: String? { presigner?.origin }
 
     public func commit(_ index: TaskIndex, from staging: URL) async throws(ArchiveStoreError) -> Bool {
         var index = index
@@ -88,7 +89,10 @@ public struct BucketArchive: ArchiveStore {
         }
         guard let listed = index.files.first(where: { $0.path == path }) else { return nil }
         let key = objectKey(listed, of: index)
-        if let presigner {
+        // Pictures and video load from another origin as they are; a storyboard's WebVTT (a
+        // <track>) and JSON read by scripts would need the store to send CORS headers, so
+        // those small files always come through Darkroom.
+        if let presigner, !path.hasSuffix(".vtt"), !path.hasSuffix(".json") {
             return ArchivedFile(size: Int64(listed.bytes), sha256: listed.sha256, access: .redirect(presigner.url(key: key, expires: presignSeconds)))
         }
         let client = client

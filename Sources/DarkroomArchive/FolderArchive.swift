@@ -13,6 +13,7 @@ public struct FolderArchive: ArchiveStore {
 
     public var location: String { layout.root.path }
     public var stagingRoot: URL { layout.staging }
+    public var browserOrigin: String? { nil }
 
     /// Writes `index.json`, syncs the staged folder and moves it into place, then records the
     /// task in the catalog. A former copy of the task, swapped out by the move, is left in the

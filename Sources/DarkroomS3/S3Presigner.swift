@@ -16,6 +16,9 @@ public struct S3Presigner: Sendable {
         self.endpoint = endpoint
     }
 
+    /// `scheme://host[:port]` of the URLs it makes.
+    public var origin: String { bucket.origin(endpoint ?? bucket.endpoint) }
+
     /// A URL that GETs `key` (relative to the prefix) for `expires` seconds from `date`.
     public func url(key: String, expires: Int, at date: Date = Date()) -> URL {
         let endpoint = self.endpoint ?? bucket.endpoint

@@ -5,8 +5,14 @@ import Testing
 /// The gallery in a real browser: headless Chromium (Debian's, driven by selenium) loads the
 /// grid and a task page of an archive made by the running binary, and the DOM is checked —
 /// posters loaded, verdict badges, the player's H.264 source playable, the storyboard's cues
-/// read. Screenshots go to `.build/screenshots/`.
+/// read. Screenshots go to `.build/screenshots/`. Three times: with the archive in a folder, in
+/// a bucket streamed through Darkroom, and in a bucket whose files are redirects to presigned
+/// URLs (the browser then loads posters and video from SeaweedFS itself).
 @Suite(.serialized) struct GalleryBrowserTests {
+    enum Archive: String, CaseIterable, Sendable {
+        case folder, bucketStreamed, bucketRedirected
+    }
+
     static let script = #"""
         import json, sys
         from selenium import webdriver
@@ -51,12 +57,19 @@ import Testing
             driver.quit()
         """#
 
-    @Test func theGalleryWorksInChromium() async throws {
+    @Test(arguments: Archive.allCases)
+    func theGalleryWorksInChromium(archive: Archive) async throws {
         try #require(FileManager.default.isExecutableFile(atPath: "/usr/bin/chromium"), "scripts/setup.sh --tests installs chromium")
         try #require(FileManager.default.isExecutableFile(atPath: "/usr/bin/chromedriver"), "scripts/setup.sh --tests installs chromium-driver")
         let folder = try makeTemporaryFolder("browser")
         let media = try await clipServer()
-        let server = try await ServerProcess(data: folder.appendingPathComponent("data"), arguments: ["--allow-private"])
+        var arguments = ["--allow-private"]
+        if archive != .folder {
+            let bucket = try await TestBucket("browser")
+            arguments += bucket.arguments
+            if archive == .bucketRedirected { arguments += ["--s3-public-endpoint", bucket.s3.endpoint.absoluteString] }
+        }
+        let server = try await ServerProcess(data: folder.appendingPathComponent("data"), arguments: arguments, environment: SeaweedS3.environment)
         let body = videoCallback(taskID: "browser-1", url: media.url("clip.mp4"), duration: "5")
         #expect(try await server.request("POST", "/v1/callbacks/kling", body: body).status == 200)
         #expect(try await server.request("POST", "/v1/callbacks/kling", body: try RepositoryFiles.sampleCallback("legacy-failed.json")).status == 200)
@@ -66,7 +79,9 @@ import Testing
 
         let shots = RepositoryFiles.root.appendingPathComponent(".build/screenshots")
         try FileManager.default.createDirectory(at: shots, withIntermediateDirectories: true)
-        let result = try await runCommand(RepositoryFiles.python, ["-c", Self.script, "http://127.0.0.1:\(server.port)", shots.path, "browser-1"],
+        let shotFolder = shots.appendingPathComponent(archive.rawValue)
+        try FileManager.default.createDirectory(at: shotFolder, withIntermediateDirectories: true)
+        let result = try await runCommand(RepositoryFiles.python, ["-c", Self.script, "http://127.0.0.1:\(server.port)", shotFolder.path, "browser-1"],
                                           environment: ["TZ": "Asia/Tokyo"])
         await server.stop()
         #expect(result.status == 0, "\(result.stderr)")
@@ -90,7 +105,7 @@ import Testing
         #expect((page["cues"] as? Int ?? 0) == 2, "one storyboard tile per second of the 2 s clip: \(page)")
         #expect(page["thumbnails"] as? Int == 5)
         for name in ["gallery.png", "task.png"] {
-            let size = (try? FileManager.default.attributesOfItem(atPath: shots.appendingPathComponent(name).path)[.size] as? Int) ?? 0
+            let size = (try? FileManager.default.attributesOfItem(atPath: shotFolder.appendingPathComponent(name).path)[.size] as? Int) ?? 0
             #expect(size > 10_000, "\(name) written")
         }
     }

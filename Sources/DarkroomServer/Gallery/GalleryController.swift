@@ -43,7 +43,7 @@ struct GalleryController: Sendable {
             }
             body += "<p><a rel=\"next\" href=\"/?\(HTML.escape(parameters.joined(separator: "&")))\">Older tasks →</a></p>"
         }
-        return HTML.page(title: "Archive", body: body)
+        return HTML.page(title: "Archive", body: body, mediaOrigin: archive.browserOrigin)
     }
 
     private func filterForm(_ query: TaskQuery, tag: String) -> String {
@@ -74,7 +74,7 @@ struct GalleryController: Sendable {
             return HTML.page(title: "Not found", body: "<h1>No task \(HTML.escape(id))</h1><p><a href=\"/\">The archive</a></p>", status: .notFound)
         }
         let index: TaskIndex? = if let folder = record.folder { try? await archive.index(of: folder) } else { nil }
-        return HTML.page(title: id, body: TaskView(task: record, history: history, index: index).html)
+        return HTML.page(title: id, body: TaskView(task: record, history: history, index: index).html, mediaOrigin: archive.browserOrigin)
     }
 
     func retry(_ id: String) async throws -> Response {

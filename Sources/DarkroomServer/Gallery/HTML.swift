@@ -36,24 +36,29 @@ enum HTML {
         "/v1/tasks/\(segment(task))/files/" + path.split(separator: "/").map { segment(String($0)) }.joined(separator: "/")
     }
 
-    static func page(title: String, body: String, status: HTTPResponse.Status = .ok) -> Response {
+    /// `mediaOrigin`: where else the page's pictures and video may come from (the store that
+    /// the files route redirects to), besides this server.
+    static func page(title: String, body: String, status: HTTPResponse.Status = .ok, mediaOrigin: String? = nil) -> Response {
         let html = """
             <!doctype html>
             <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
             <title>\(escape(title)) · Darkroom</title><style>\(style)</style></head>
             <body><header><a class="brand" href="/">Darkroom</a></header><main>\(body)</main><script>\(PageScript.source)</script></body></html>
             """
-        return Response(status: status, headers: [.contentType: "text/html; charset=utf-8", .contentSecurityPolicy: contentSecurityPolicy],
+        return Response(status: status, headers: [.contentType: "text/html; charset=utf-8", .contentSecurityPolicy: contentSecurityPolicy(mediaOrigin: mediaOrigin)],
                         body: ResponseBody(byteBuffer: ByteBuffer(string: html)))
     }
 
-    /// Pages load only this server's images, media and the one script the gallery has (by its
-    /// hash); no other site may frame them, and forms post only here.
-    static let contentSecurityPolicy: String = {
-        let hash = Data(SHA256.hash(data: Data(PageScript.source.utf8))).base64EncodedString()
-        return "default-src 'none'; img-src 'self'; media-src 'self'; style-src 'unsafe-inline'; script-src 'sha256-\(hash)'; "
+    /// Pages load only this server's images and media (and the store's it redirects to), and
+    /// the one script the gallery has (by its hash); no other site may frame them, and forms
+    /// post only here.
+    static func contentSecurityPolicy(mediaOrigin: String? = nil) -> String {
+        let sources = (["'self'"] + [mediaOrigin].compactMap { $0 }).joined(separator: " ")
+        return "default-src 'none'; img-src \(sources); media-src \(sources); style-src 'unsafe-inline'; script-src 'sha256-\(scriptHash)'; "
             + "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
-    }()
+    }
+
+    private static let scriptHash = Data(SHA256.hash(data: Data(PageScript.source.utf8))).base64EncodedString()
 
     /// A time as `<time>`: readable UTC in the page, the exact UTC value in the tooltip; the
     /// page script shows it in the viewer's zone.
