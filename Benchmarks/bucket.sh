@@ -43,7 +43,7 @@ mkdir -p "$work/weed"
   -volume.port=$((base + 2)) -volume.port.grpc=$((base + 3)) -filer.port=$((base + 4)) -filer.port.grpc=$((base + 5)) \
   -s3 -s3.port=$((base + 6)) -s3.port.grpc=$((base + 7)) -s3.port.iceberg=0 -s3.port.lance=0 -iam=false \
   -master.telemetry=false -volume.max=500 -master.volumeSizeLimitMB=1024 -s3.config="$work/s3.json" >"$work/weed.log" 2>&1 &
-pids+=($!)
+pids+=($!); disown $!
 endpoint=http://127.0.0.1:$((base + 6))
 aws=("$venv/aws" --endpoint-url "$endpoint")
 for _ in $(seq 300); do "${aws[@]}" s3 mb s3://bench >/dev/null 2>&1 && break; sleep 0.2; done
@@ -53,7 +53,7 @@ for _ in $(seq 300); do "${aws[@]}" s3 mb s3://bench >/dev/null 2>&1 && break; s
 mkdir -p "$work/www"
 http_port=$((base + 8))
 "$venv/python3" -m http.server "$http_port" --bind 127.0.0.1 --directory "$work/www" >/dev/null 2>&1 &
-pids+=($!)
+pids+=($!); disown $!
 for _ in $(seq 100); do curl -sf -o /dev/null "http://127.0.0.1:$http_port/" && break; sleep 0.1; done
 
 echo "| file | pipeline | median wall (s) | median CPU (s) | median peak RSS (MiB) | runs |"

@@ -105,9 +105,11 @@ paths:
       responses:
         "200": {description: The whole file., content: {"*/*": {schema: {type: string, format: binary}}}}
         "206": {description: The requested range., content: {"*/*": {schema: {type: string, format: binary}}}}
+        "302": {description: "With an archive in a bucket and --s3-public-endpoint: a presigned URL to fetch the file from the store (Location)."}
         "304": {description: Unchanged (If-None-Match).}
         "404": {$ref: "#/components/responses/Error"}
         "416": {description: No byte of the file is in the range.}
+        "503": {$ref: "#/components/responses/Error"}
   /healthz:
     get:
       summary: The process answers.
