@@ -4,7 +4,8 @@ import Foundation
 import Testing
 
 /// `darkroom serve` as a process: callbacks over real HTTP archived by its workers, SIGTERM,
-/// and SIGKILL while taking callbacks and in the middle of a job.
+/// and SIGKILL while taking callbacks and in the middle of a job; the archiving ones with the
+/// archive in a folder and in a bucket, one test body each.
 @Suite(.serialized) struct ServeProcessTests {
     let folder: URL
     let media: TestHTTPServer
@@ -35,8 +36,16 @@ import Testing
         return last
     }
 
-    @Test func aCallbackIsArchivedByTheWorkersAndSIGTERMExitsZero() async throws {
-        let server = try await ServerProcess(data: data, arguments: ["--allow-private", "--token", "t0ken"])
+    /// The flags and environment of an archive of `kind`, and `verify`'s arguments for it.
+    private func archive(_ kind: ArchiveKind) async throws -> (arguments: [String], environment: [String: String]) {
+        guard kind == .bucket else { return ([], [:]) }
+        return (try await TestBucket("serve-process").arguments, SeaweedS3.environment)
+    }
+
+    @Test(arguments: ArchiveKind.allCases)
+    func aCallbackIsArchivedByTheWorkersAndSIGTERMExitsZero(kind: ArchiveKind) async throws {
+        let (archive, environment) = try await archive(kind)
+        let server = try await ServerProcess(data: data, arguments: ["--allow-private", "--token", "t0ken"] + archive, environment: environment)
         let answer = try await server.request("POST", "/v1/callbacks/kling?token=t0ken&project=summer", body: callback("served-1"))
         #expect(answer.status == 200, "\(answer.text)")
         #expect(answer.json?["state"] as? String == "queued")
@@ -57,8 +66,9 @@ import Testing
         #expect(last.first?.hasSuffix("workers stopped: 1 archived") == true, "what it finished, when it stopped: \(last)")
         #expect(last.last?.hasSuffix("darkroom serve stopped") == true, "\(last)")
 
-        let verify = try await runDarkroom(["verify", "--data", data.path])
+        let verify = try await runDarkroom(["verify", "--data", data.path] + archive, environment: environment)
         #expect(verify.status == 0, "\(verify.stdout)")
+        #expect(verify.stdout.hasPrefix("verified 1 task(s)"), "\(verify.stdout)")
     }
 
     /// Every callback answered 200 before a SIGKILL is in the database after a restart.
@@ -106,24 +116,28 @@ import Testing
 
     /// Killed in the middle of a job (after its fifth file), the job is taken back once its lease
     /// runs out after the restart, and archived once: no half task, no second copy.
-    @Test func aKillInTheMiddleOfAJobIsCompletedOnceAfterARestart() async throws {
-        let arguments = ["--allow-private", "--lease-seconds", "3"]
-        let server = try await ServerProcess(data: data, arguments: arguments, environment: ["DARKROOM_TEST_KILL_AT": "5"])
+    @Test(arguments: ArchiveKind.allCases)
+    func aKillInTheMiddleOfAJobIsCompletedOnceAfterARestart(kind: ArchiveKind) async throws {
+        let (archive, environment) = try await archive(kind)
+        let arguments = ["--allow-private", "--lease-seconds", "3"] + archive
+        let server = try await ServerProcess(data: data, arguments: arguments, environment: environment.merging(["DARKROOM_TEST_KILL_AT": "5"]) { $1 })
         let answer = try await server.request("POST", "/v1/callbacks/kling", body: callback("crash-job"))
         #expect(answer.status == 200)
         #expect(await server.stop(0) == SIGKILL, "the checkpoint killed it: \(server.logText)")
 
-        let halfway = try await runDarkroom(["verify", "--data", data.path])
+        let halfway = try await runDarkroom(["verify", "--data", data.path] + archive, environment: environment)
         #expect(halfway.status == 0 && halfway.stdout.hasSuffix("is empty: no task to verify\n"), "nothing half in the archive: \(halfway.stdout)")
 
-        let restarted = try await ServerProcess(data: data, arguments: arguments)
+        let restarted = try await ServerProcess(data: data, arguments: arguments, environment: environment)
         let task = try await waitForState(restarted, "crash-job", "archived")
         #expect(task["attempts"] as? Int == 2)
         await restarted.stop()
-        let verify = try await runDarkroom(["verify", "--data", data.path])
+        let verify = try await runDarkroom(["verify", "--data", data.path] + archive, environment: environment)
         #expect(verify.status == 0, "\(verify.stdout)")
         #expect(verify.stdout.hasPrefix("verified 1 task(s)"), "\(verify.stdout)")
-        let catalog = try String(contentsOf: data.appendingPathComponent("archive/index.jsonl"), encoding: .utf8)
-        #expect(catalog.split(separator: "\n").count == 1)
+        if kind == .folder {
+            let catalog = try String(contentsOf: data.appendingPathComponent("archive/index.jsonl"), encoding: .utf8)
+            #expect(catalog.split(separator: "\n").count == 1)
+        }
     }
 }

@@ -12,29 +12,38 @@ public final class ServerProcess: @unchecked Sendable {
     public let log: URL
     private let process = Process()
 
-    /// Starts the server and returns once `/healthz` answers (over plain HTTP, or as `ready`
-    /// finds it: a server behind TLS needs a client that trusts its CA).
+    /// Starts the server on a port the kernel picks (`--port 0`: a port chosen by the test
+    /// could be taken by another test's server between the choice and the bind, and requests
+    /// would then reach that one) and returns once it says where it listens and `/healthz`
+    /// answers there (over plain HTTP, or as `ready` finds it: a server behind TLS needs a
+    /// client that trusts its CA).
     public init(
         data: URL, arguments: [String] = [], environment: [String: String] = [:],
         ready: (@Sendable (Int) async -> Bool)? = nil
     ) async throws {
         self.data = data
-        port = try freePort()
-        log = data.deletingLastPathComponent().appendingPathComponent("serve-\(port).log")
+        try FileManager.default.createDirectory(at: data.deletingLastPathComponent(), withIntermediateDirectories: true)
+        log = data.deletingLastPathComponent().appendingPathComponent("serve-\(UUID().uuidString).log")
         FileManager.default.createFile(atPath: log.path, contents: nil)
         let output = try FileHandle(forWritingTo: log)
         process.executableURL = URL(fileURLWithPath: try darkroomBinary())
-        process.arguments = ["serve", "--data", data.path, "--port", String(port)] + arguments
+        process.arguments = ["serve", "--data", data.path, "--port", "0"] + arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         process.standardOutput = output
         process.standardError = output
         process.standardInput = FileHandle.nullDevice
         try process.run()
-        try await waitUntil("the server answers /healthz", timeout: .seconds(30)) { [self] in
-            guard process.isRunning else { throw ServerProcessError.exited(status: process.terminationStatus, log: logText) }
+        let (process, log) = (process, log)
+        var listening: Int?
+        try await waitUntil("the server answers /healthz", timeout: .seconds(30)) {
+            let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+            guard process.isRunning else { throw ServerProcessError.exited(status: process.terminationStatus, log: text) }
+            if listening == nil, let match = text.firstMatch(of: /listening on [^ ]+:(\d+)/) { listening = Int(match.1) }
+            guard let port = listening else { return false }
             if let ready { return await ready(port) }
-            return (try? await request("GET", "/healthz").status) == 200
+            return (try? await HTTPAnswer.fetch("GET", URL(string: "http://127.0.0.1:\(port)/healthz")!).status) == 200
         }
+        port = listening!
     }
 
     /// The server's process id, and whether it still runs (a test shows the same process survived).
