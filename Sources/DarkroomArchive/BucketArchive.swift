@@ -85,7 +85,7 @@ public struct BucketArchive: ArchiveStore {
         if path == "index.json" {
             let data = try await bucket { () async throws(S3Error) in try await self.client.get(key: "\(index.folder)/index.json", limit: 64 << 20) }
             let sha256 = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
-            return ArchivedFile(size: Int64(data.count), sha256: sha256, access: .bytes(data))
+            return ArchivedFile(size: Int64(data.count), sha256: sha256, access: .read(.bytes(data)))
         }
         guard let listed = index.files.first(where: { $0.path == path }) else { return nil }
         let key = objectKey(listed, of: index)
@@ -96,9 +96,9 @@ public struct BucketArchive: ArchiveStore {
             return ArchivedFile(size: Int64(listed.bytes), sha256: listed.sha256, access: .redirect(presigner.url(key: key, expires: presignSeconds)))
         }
         let client = client
-        return ArchivedFile(size: Int64(listed.bytes), sha256: listed.sha256, access: .ranges { range in
+        return ArchivedFile(size: Int64(listed.bytes), sha256: listed.sha256, access: .read(.ranges { range in
             try await client.get(key: key, range: range, limit: Int(ArchivedFile.window))
-        })
+        }))
     }
 
     /// Downloads the object, hashing it on the way: a copy that is not what the index lists is

@@ -58,7 +58,7 @@ public struct FolderArchive: ArchiveStore {
                 throw ArchiveStoreError(error)
             }
         }
-        return ArchivedFile(size: Int64(info.st_size), sha256: sha256, access: .local(path: resolved))
+        return ArchivedFile(size: Int64(info.st_size), sha256: sha256, access: .read(.local(path: resolved)))
     }
 
     /// A hard link: the staging area is on the archive's file system, and the swap that moves

@@ -102,11 +102,6 @@ public struct S3Client: Sendable {
         return objects
     }
 
-    /// Creates the bucket (for tests and set-up; the service expects it to exist).
-    public func createBucket() async throws(S3Error) {
-        _ = try await send("PUT", key: nil, shown: "PUT s3://\(bucket.name)")
-    }
-
     // MARK: One request, with retries
 
     struct Reply: Sendable {

@@ -54,8 +54,12 @@ struct FileController: Sendable {
         guard let file = found else {
             throw HTTPError(.notFound, message: "\(path) is not a file of task \(id)")
         }
-        if case .redirect(let url) = file.access {
+        let reader: ArchivedFile.Reader
+        switch file.access {
+        case .redirect(let url):
             return Response(status: .found, headers: [.location: url.absoluteString, .cacheControl: "private, no-store"])
+        case .read(let how):
+            reader = how
         }
         let etag = "\"\(file.sha256)\""
         var headers: HTTPFields = [.contentType: MediaType.of(path), .eTag: etag, .acceptRanges: "bytes"]
@@ -80,11 +84,11 @@ struct FileController: Sendable {
         }
         headers[.contentLength] = String(bytes?.count ?? 0)
         guard !head, let bytes else { return Response(status: status, headers: headers) }
-        return Response(status: status, headers: headers, body: try await body(of: file, bytes, context: context))
+        return Response(status: status, headers: headers, body: try await body(reader, bytes, context: context))
     }
 
-    private func body(of file: ArchivedFile, _ bytes: ClosedRange<Int>, context: DarkroomRequestContext) async throws -> ResponseBody {
-        switch file.access {
+    private func body(_ reader: ArchivedFile.Reader, _ bytes: ClosedRange<Int>, context: DarkroomRequestContext) async throws -> ResponseBody {
+        switch reader {
         case .local(let path):
             return try await fileIO.loadFile(path: path, range: bytes, context: context)
         case .bytes(let data):
@@ -103,8 +107,6 @@ struct FileController: Sendable {
                 }
                 try await writer.finish(nil)
             }
-        case .redirect:
-            preconditionFailure("a redirect has no body")
         }
     }
 }

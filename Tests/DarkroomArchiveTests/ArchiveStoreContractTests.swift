@@ -35,9 +35,9 @@ import Testing
 
     private func bytes(of file: ArchivedFile) async throws -> Data {
         switch file.access {
-        case .local(let path): return try Data(contentsOf: URL(fileURLWithPath: path))
-        case .bytes(let data): return data
-        case .ranges(let read): return file.size == 0 ? Data() : try await read(0...(file.size - 1))
+        case .read(.local(let path)): return try Data(contentsOf: URL(fileURLWithPath: path))
+        case .read(.bytes(let data)): return data
+        case .read(.ranges(let read)): return file.size == 0 ? Data() : try await read(0...(file.size - 1))
         case .redirect(let url): Issue.record("no redirect without a public endpoint: \(url)"); return Data()
         }
     }

@@ -137,10 +137,18 @@ import Testing
         #expect(task["attempts"] as? Int == 0, "a store that is down does not count against the task: \(task)")
         let ready = try await server.request("GET", "/readyz")
         #expect(ready.status == 503)
-        #expect((ready.json?["problems"] as? String ?? "").contains("archive \(bucket.uri)"), "\(ready.text)")
+        let problems = ready.json?["problems"] as? String
+        #expect(problems?.contains("archive \(bucket.uri)") == true, "\(ready.text)")
         #expect(await server.stop(SIGTERM) == 0, "\(server.logText)")
 
         try await s3.start()
+        // A restarted SeaweedFS takes writes to a bucket only once its volumes are loaded again,
+        // seconds after it answers; the service's start would wait for that too.
+        let probe = folder.appendingPathComponent("probe.txt")
+        try Data("probe".utf8).write(to: probe)
+        try await waitUntil("the bucket takes a write again", timeout: .seconds(120)) {
+            (try? await runS3Tool(s3, ["put", bucket.name, "probe.txt", probe.path])) != nil
+        }
         let verify = try await runDarkroom(["verify", "--data", data.path] + bucket.arguments, environment: SeaweedS3.environment)
         #expect(verify.status == 1)
         #expect(verify.stdout.contains("unlisted 2025/11/21/down-1/"), "the uploaded generation, which no index lists: \(verify.stdout)")

@@ -95,13 +95,19 @@ public final class SeaweedS3: @unchecked Sendable {
         lifeline = nil
     }
 
-    /// Whether a signed ListBuckets answers 200 (curl signs it, an implementation not ours).
+    /// Whether the store takes a write: a bucket of its own made (or there) and an object put
+    /// in it, signed by curl (an implementation not ours). A listing answers seconds before
+    /// writes do after a restart, while the volume server registers again.
     private func answersS3() async throws -> Bool {
-        let result = try await runCommand("curl", [
-            "-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "2",
-            "--aws-sigv4", "aws:amz:us-east-1:s3", "-u", "\(Self.accessKey):\(Self.secretKey)", endpoint.absoluteString + "/",
-        ])
-        return result.stdout == "200"
+        let signing = ["--max-time", "5", "--aws-sigv4", "aws:amz:us-east-1:s3", "-u", "\(Self.accessKey):\(Self.secretKey)"]
+        let bucket = try await runCommand("curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "-X", "PUT"] + signing
+                                          + [endpoint.absoluteString + "/ready-probe"])
+        guard bucket.stdout == "200" || bucket.stdout == "409" else { return false }
+        let probe = folder.appendingPathComponent("probe.txt")
+        if !FileManager.default.fileExists(atPath: probe.path) { try Data("ok\n".utf8).write(to: probe) }
+        let object = try await runCommand("curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "-T", probe.path] + signing
+                                          + [endpoint.absoluteString + "/ready-probe/ready"])
+        return object.stdout == "200"
     }
 }
 

@@ -24,7 +24,7 @@ public final class ServerProcess: @unchecked Sendable {
         self.data = data
         try FileManager.default.createDirectory(at: data.deletingLastPathComponent(), withIntermediateDirectories: true)
         log = data.deletingLastPathComponent().appendingPathComponent("serve-\(UUID().uuidString).log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         let output = try FileHandle(forWritingTo: log)
         process.executableURL = URL(fileURLWithPath: try darkroomBinary())
         process.arguments = ["serve", "--data", data.path, "--port", "0"] + arguments
@@ -38,7 +38,7 @@ public final class ServerProcess: @unchecked Sendable {
         try await waitUntil("the server answers /healthz", timeout: .seconds(30)) {
             let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
             guard process.isRunning else { throw ServerProcessError.exited(status: process.terminationStatus, log: text) }
-            if listening == nil, let match = text.firstMatch(of: /listening on [^ ]+:(\d+)/) { listening = Int(match.1) }
+            if listening == nil, let match = text.firstMatch(of: /listening on \S+:(\d+)/) { listening = Int(match.1) }
             guard let port = listening else { return false }
             if let ready { return await ready(port) }
             return (try? await HTTPAnswer.fetch("GET", URL(string: "http://127.0.0.1:\(port)/healthz")!).status) == 200
