@@ -121,4 +121,21 @@ import Testing
                                                     "\(server.endpoint.absoluteString)/\(client.bucket.name)?uploads="]).stdout
         #expect(!uploads.contains("<Upload>"))
     }
+
+    /// A part that cannot be sent (the file is shorter than said: it changed under the upload)
+    /// fails the upload, and the upload is aborted: the store holds no incomplete upload and no
+    /// object, as boto3 lists them.
+    @Test func aFailedPartAbortsTheWholeUpload() async throws {
+        let server = try await SharedSeaweedS3.shared.server()
+        var client = try await Self.client(server)
+        client.multipartThreshold = 5 << 20
+        client.partSize = 5 << 20
+        let file = try makeTemporaryFolder("s3-abort").appendingPathComponent("short.bin")
+        try pseudoRandomBytes(12 << 20, seed: 9).write(to: file)
+        await #expect(throws: S3Error.self) {
+            try await client.upload(file: file, bytes: 17 << 20, sha256: String(repeating: "0", count: 64), key: "short.bin", contentType: "video/mp4")
+        }
+        #expect(try await runS3Tool(server, ["uploads", client.bucket.name]) == "", "no incomplete upload left")
+        #expect(try await client.head(key: "short.bin") == nil)
+    }
 }
