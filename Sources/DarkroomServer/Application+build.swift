@@ -80,7 +80,7 @@ public func buildApplication(
 func buildRouter(
     store: any TaskStore, archive: any ArchiveStore, settings: ServerSettings, doorbell: Doorbell, metrics: ServiceMetrics, logger: Logger
 ) -> Router<DarkroomRequestContext> {
-    let router = Router(context: DarkroomRequestContext.self)
+    let router = Router(context: DarkroomRequestContext.self, options: .autoGenerateHeadEndpoints)
     router.add(middleware: RequestLog())
     router.add(middleware: SecurityHeaders())
     let callers = CallerCheck(secrets: settings.webhookSecrets, tokens: settings.tokens)

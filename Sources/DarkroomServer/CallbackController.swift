@@ -32,6 +32,7 @@ struct CallbackController: Sendable {
 
     func addRoutes(to router: Router<DarkroomRequestContext>) {
         router.post("/v1/callbacks/kling") { request, _ in try await receive(request) }
+        MethodNotAllowed.add(to: router, "/v1/callbacks/kling", allowed: [.post])
     }
 
     func receive(_ request: Request) async throws -> Response {

@@ -25,6 +25,7 @@ struct FileController: Sendable {
     func addRoutes(to router: some RouterMethods<DarkroomRequestContext>) {
         router.get("/v1/tasks/:id/files/**") { request, context in try await serve(request, context: context, head: false) }
         router.head("/v1/tasks/:id/files/**") { request, context in try await serve(request, context: context, head: true) }
+        MethodNotAllowed.add(to: router, "/v1/tasks/:id/files/**", allowed: [.get])
     }
 
     func serve(_ request: Request, context: DarkroomRequestContext, head: Bool) async throws -> Response {

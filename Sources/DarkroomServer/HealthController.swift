@@ -30,6 +30,7 @@ struct HealthController: Sendable {
         router.get("/healthz") { _, _ in try JSONResponse.make(["status": "ok"]) }
         router.get("/readyz") { _, _ in try await ready() }
         router.get("/metrics") { _, _ in try await scrape() }
+        for path in ["/healthz", "/readyz", "/metrics"] { MethodNotAllowed.add(to: router, RouterPath(path), allowed: [.get]) }
     }
 
     func scrape() async throws -> Response {

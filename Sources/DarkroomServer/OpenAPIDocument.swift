@@ -9,6 +9,7 @@ enum OpenAPIDocument {
             Response(status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],
                      body: ResponseBody(byteBuffer: ByteBuffer(string: yaml)))
         }
+        MethodNotAllowed.add(to: router, "/openapi.yaml", allowed: [.get])
     }
 
     static let yaml = #"""
@@ -53,8 +54,8 @@ paths:
         - {name: state, in: query, schema: {$ref: "#/components/schemas/TaskState"}}
         - {name: verdict, in: query, schema: {$ref: "#/components/schemas/Verdict"}}
         - {name: tag, in: query, description: "key:value", schema: {type: string}}
-        - {name: created_after, in: query, schema: {type: string, format: date-time}}
-        - {name: created_before, in: query, schema: {type: string, format: date-time}}
+        - {name: created_after, in: query, description: "RFC 3339; empty for no filter (an HTML form's any)", schema: {anyOf: [{type: string, format: date-time}, {type: string, maxLength: 0}]}}
+        - {name: created_before, in: query, description: "RFC 3339; empty for no filter (an HTML form's any)", schema: {anyOf: [{type: string, format: date-time}, {type: string, maxLength: 0}]}}
         - {name: limit, in: query, schema: {type: integer, minimum: 1, maximum: 1000, default: 100}}
         - {name: cursor, in: query, description: "next_cursor of the page before", schema: {type: string}}
       responses:

@@ -14,6 +14,9 @@ struct TaskController: Sendable {
         router.get("/v1/tasks") { request, _ in try await list(request) }
         router.get("/v1/tasks/:id") { request, context in try await show(try context.taskID(), request) }
         router.post("/v1/tasks/:id/retry") { _, context in try await retry(try context.taskID()) }
+        MethodNotAllowed.add(to: router, "/v1/tasks", allowed: [.get])
+        MethodNotAllowed.add(to: router, "/v1/tasks/:id", allowed: [.get])
+        MethodNotAllowed.add(to: router, "/v1/tasks/:id/retry", allowed: [.post])
     }
 
     /// `?state=&verdict=&tag=key:value&created_after=&created_before=&limit=&cursor=`; times in

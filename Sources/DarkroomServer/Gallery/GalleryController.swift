@@ -17,6 +17,9 @@ struct GalleryController: Sendable {
         router.get("/") { request, _ in try await index(request) }
         router.get("/tasks/:id") { request, context in try await task(try context.taskID(), request) }
         router.post("/tasks/:id/retry") { _, context in try await retry(try context.taskID()) }
+        MethodNotAllowed.add(to: router, "/", allowed: [.get])
+        MethodNotAllowed.add(to: router, "/tasks/:id", allowed: [.get])
+        MethodNotAllowed.add(to: router, "/tasks/:id/retry", allowed: [.post])
     }
 
     func index(_ request: Request) async throws -> Response {

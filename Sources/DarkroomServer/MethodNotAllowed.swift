@@ -1,0 +1,20 @@
+import Hummingbird
+
+/// A method a path does not take is a 405 naming the ones it does (`Allow`), as HTTP asks and
+/// the OpenAPI document says, rather than the router's 404 (which would claim the path does not
+/// exist). Registered beside each route, in the same group, so access rules apply alike.
+enum MethodNotAllowed {
+    static let methods: [HTTPRequest.Method] = [.get, .head, .post, .put, .delete, .patch, .options, .trace]
+
+    /// `allowed` is what the path takes; a GET path takes HEAD too (the router makes it).
+    static func add(to router: some RouterMethods<DarkroomRequestContext>, _ path: RouterPath, allowed: [HTTPRequest.Method]) {
+        let taken = allowed.contains(.get) ? allowed + [.head] : allowed
+        let allow = taken.map(\.rawValue).joined(separator: ", ")
+        for method in methods where !taken.contains(method) {
+            router.on(path, method: method) { request, _ -> Response in
+                Response(status: .methodNotAllowed, headers: [.allow: allow],
+                         body: ResponseBody(byteBuffer: ByteBuffer(string: #"{"error":"\#(request.method.rawValue) is not a method of this path; it takes \#(allow)"}"#)))
+            }
+        }
+    }
+}
