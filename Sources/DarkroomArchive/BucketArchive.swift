@@ -84,7 +84,7 @@ public struct BucketArchive: ArchiveStore {
     public func file(_ path: String, of index: TaskIndex) async throws(ArchiveStoreError) -> ArchivedFile? {
         if path == "index.json" {
             let data = try await bucket { () async throws(S3Error) in try await self.client.get(key: "\(index.folder)/index.json", limit: 64 << 20) }
-            let sha256 = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+            let sha256 = SHA256.hash(data: data).hexString
             return ArchivedFile(size: Int64(data.count), sha256: sha256, access: .read(.bytes(data)))
         }
         guard let listed = index.files.first(where: { $0.path == path }) else { return nil }
@@ -104,9 +104,10 @@ public struct BucketArchive: ArchiveStore {
     /// Downloads the object, hashing it on the way: a copy that is not what the index lists is
     /// refused rather than archived again.
     public func copy(_ file: StoredFile, of index: TaskIndex, to destination: URL) async throws(ArchiveStoreError) {
-        guard FileManager.default.createFile(atPath: destination.path, contents: nil), let handle = try? FileHandle(forWritingTo: destination) else {
-            throw ArchiveStoreError(FileError(path: destination.path, operation: "create", errno: errno))
-        }
+        // open(2) itself, so a failure carries its errno (FileManager.createFile reports none).
+        let descriptor = open(destination.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw ArchiveStoreError(FileError(path: destination.path, operation: "create", errno: errno)) }
+        let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: false)
         defer { try? handle.close() }
         var hasher = SHA256()
         let key = objectKey(file, of: index)
@@ -121,7 +122,7 @@ public struct BucketArchive: ArchiveStore {
         } catch {
             throw ArchiveStoreError(unavailable: false, "cannot write \(destination.path): \(error)")
         }
-        let sha256 = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        let sha256 = hasher.finalize().hexString
         guard sha256 == file.sha256 else {
             throw ArchiveStoreError(unavailable: false, "\(location)/\(key) has sha256 \(sha256); its index lists \(file.sha256)")
         }

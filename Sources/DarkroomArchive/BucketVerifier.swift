@@ -69,7 +69,9 @@ struct BucketVerifier {
                 report.findings.append(.init(kind: .missing, path: key, detail: "listed in \(index.folder)/index.json, not in \(archive.location)"))
                 continue
             }
-            report.bytes += size
+            // The listing's sizes are the store's word: summed without trapping, whatever it says.
+            let (sum, overflow) = report.bytes.addingReportingOverflow(size)
+            report.bytes = overflow ? .max : sum
             guard size == Int64(file.bytes) else {
                 report.findings.append(.init(kind: .changed, path: key, detail: "\(size) bytes; the index lists \(file.bytes) bytes, sha256 \(file.sha256)"))
                 continue
@@ -81,7 +83,7 @@ struct BucketVerifier {
                 report.findings.append(.init(kind: .missing, path: key, detail: "cannot be read: \(error)"))
                 continue
             }
-            let sha256 = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+            let sha256 = hasher.finalize().hexString
             if sha256 != file.sha256 {
                 report.findings.append(.init(kind: .changed, path: key, detail: "sha256 \(sha256); the index lists \(file.sha256)"))
             }

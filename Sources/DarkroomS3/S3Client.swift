@@ -94,7 +94,7 @@ public struct S3Client: Sendable {
             let xml = Substring(decoding: answer.body, as: UTF8.self)
             for entry in S3XML.elements("Contents", in: xml) {
                 guard let key = S3XML.value("Key", in: entry), let relative = bucket.relative(key) else { continue }
-                let size = S3XML.value("Size", in: entry).flatMap { Int64($0) } ?? 0
+                let size = S3XML.value("Size", in: entry).flatMap { Int64($0) }.map { max(0, $0) } ?? 0
                 objects.append(S3Object(key: relative, size: size, lastModified: S3XML.value("LastModified", in: entry).flatMap(S3Object.date)))
             }
             token = S3XML.value("IsTruncated", in: xml) == "true" ? S3XML.value("NextContinuationToken", in: xml) : nil

@@ -63,7 +63,7 @@ final class S3Exchange: @unchecked Sendable {
         if method == "POST", case .bytes(let data) = body {
             // libcurl 7.88 signs a POST body's hash without sending it as x-amz-content-sha256,
             // and stores then refuse the signature; sent explicitly, it is signed and checked.
-            headers.append("x-amz-content-sha256: " + SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined())
+            headers.append("x-amz-content-sha256: " + SHA256.hash(data: data).hexString)
         }
         if let token = credentials.sessionToken { headers.append("x-amz-security-token: \(token)") }
         try easy.setHeaders(headers)

@@ -1,4 +1,5 @@
 import Crypto
+import DarkroomCore
 import Foundation
 
 /// Presigned GET URLs (SigV4 in the query string), which libcurl does not make: a browser
@@ -36,13 +37,13 @@ public struct S3Presigner: Sendable {
         let canonicalQuery = SigV4Encoding.canonicalQuery(query)
         let canonicalRequest = ["GET", path, canonicalQuery, "host:\(bucket.host(endpoint))", "", "host", "UNSIGNED-PAYLOAD"]
             .joined(separator: "\n")
-        let stringToSign = ["AWS4-HMAC-SHA256", time, scope, Self.hex(SHA256.hash(data: Data(canonicalRequest.utf8)))]
+        let stringToSign = ["AWS4-HMAC-SHA256", time, scope, SHA256.hash(data: Data(canonicalRequest.utf8)).hexString]
             .joined(separator: "\n")
         var key = SymmetricKey(data: Data("AWS4\(credentials.secretKey)".utf8))
         for part in [day, bucket.region, "s3", "aws4_request"] {
             key = SymmetricKey(data: Data(HMAC<SHA256>.authenticationCode(for: Data(part.utf8), using: key)))
         }
-        let signature = Self.hex(HMAC<SHA256>.authenticationCode(for: Data(stringToSign.utf8), using: key))
+        let signature = HMAC<SHA256>.authenticationCode(for: Data(stringToSign.utf8), using: key).hexString
         // The signature covers the sorted query; the URL lists the parameters in the order
         // botocore does (the token after SignedHeaders), so the two can be compared as text.
         let shown = query.map { "\(SigV4Encoding.encode($0.0))=\(SigV4Encoding.encode($0.1))" }.joined(separator: "&")
@@ -56,9 +57,5 @@ public struct S3Presigner: Sendable {
         let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
         let day = String(format: "%04d%02d%02d", parts.year!, parts.month!, parts.day!)
         return (day, day + String(format: "T%02d%02d%02dZ", parts.hour!, parts.minute!, parts.second!))
-    }
-
-    private static func hex<D: Sequence>(_ bytes: D) -> String where D.Element == UInt8 {
-        bytes.map { String(format: "%02x", $0) }.joined()
     }
 }

@@ -65,6 +65,23 @@ import Testing
         #expect(try fixture.strays() == [])
     }
 
+    /// An index changed in the bucket to name a generation that climbs out of its folder is a
+    /// bad index: its keys are never fetched (libcurl would resolve the `..` into other keys).
+    @Test func anIndexNamingAnUnsafeGenerationIsABadIndex() async throws {
+        let (fixture, _) = try await archivedTask()
+        let s3 = try #require(fixture.s3)
+        var index = try fixture.index(folder)
+        index["generation"] = "../../../../elsewhere"
+        let tampered = fixture.folder.appendingPathComponent("tampered.json")
+        try JSONSerialization.data(withJSONObject: index).write(to: tampered)
+        try await runS3Tool(s3, ["put", fixture.bucket!, key("\(folder)/index.json"), tampered.path])
+
+        let verify = try await fixture.verify()
+        #expect(verify.status == 1)
+        #expect(verify.stdout.contains("bad-index \(folder)/index.json: \(folder)/index.json names no safe generation"), "\(verify.stdout)")
+        #expect(!verify.stdout.contains("elsewhere/"), "no key under the unsafe generation was asked for: \(verify.stdout)")
+    }
+
     /// A bucket has no index.jsonl: `catalog` prints its lines from the index objects, and
     /// `reindex` puts the tasks into the task store (here, one that never saw them).
     @Test func catalogAndReindexReadTheIndexObjects() async throws {

@@ -23,26 +23,14 @@ import Testing
     private var data: URL { folder.appendingPathComponent("data") }
 
     private func callback(_ id: String) -> Data {
-        Data("""
-            {"task_id": "\(id)", "task_status": "succeed", "created_at": 1763702400000, "updated_at": 1763702460000,
-             "task_result": {"videos": [{"id": "v", "url": "\(media.url("clip.mp4").absoluteString)", "duration": "2"}]}}
-            """.utf8)
-    }
-
-    private func waitForState(_ server: ServerProcess, _ id: String, _ state: String, timeout: Duration = .seconds(120)) async throws -> [String: Any] {
-        var last: [String: Any] = [:]
-        try await waitUntil("task \(id) is \(state)", timeout: timeout) {
-            last = try await server.request("GET", "/v1/tasks/\(id)").json ?? [:]
-            return last["state"] as? String == state
-        }
-        return last
+        videoCallback(taskID: id, url: media.url("clip.mp4"))
     }
 
     @Test func aCallbackIsArchivedIntoTheBucketAndItsFilesAreServed() async throws {
         let bucket = try await TestBucket("serve")
         let server = try await ServerProcess(data: data, arguments: ["--allow-private"] + bucket.arguments, environment: SeaweedS3.environment)
         #expect(try await server.request("POST", "/v1/callbacks/kling?project=summer", body: callback("bucket-1")).status == 200)
-        let task = try await waitForState(server, "bucket-1", "archived")
+        let task = try await server.waitForTask("bucket-1", "archived")
         let index = try #require(task["index"] as? [String: Any])
         let generation = try #require(index["generation"] as? String)
         #expect(!FileManager.default.fileExists(atPath: data.appendingPathComponent("archive/2025").path), "nothing archived in the folder")
@@ -157,7 +145,7 @@ import Testing
         #expect(repair.stdout.contains("removed 12 file(s)"), "\(repair.stdout)")
 
         let restarted = try await ServerProcess(data: data, arguments: arguments, environment: SeaweedS3.environment)
-        let archived = try await waitForState(restarted, "down-1", "archived")
+        let archived = try await restarted.waitForTask("down-1", "archived")
         #expect(archived["attempts"] as? Int == 1)
         await restarted.stop()
         let clean = try await runDarkroom(["verify", "--data", data.path] + bucket.arguments, environment: SeaweedS3.environment)

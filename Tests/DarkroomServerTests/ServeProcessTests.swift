@@ -27,15 +27,6 @@ import Testing
             """.utf8)
     }
 
-    private func waitForState(_ server: ServerProcess, _ id: String, _ state: String, timeout: Duration = .seconds(120)) async throws -> [String: Any] {
-        var last: [String: Any] = [:]
-        try await waitUntil("task \(id) is \(state)", timeout: timeout) {
-            last = try await server.request("GET", "/v1/tasks/\(id)").json ?? [:]
-            return last["state"] as? String == state
-        }
-        return last
-    }
-
     /// The flags and environment of an archive of `kind`, and `verify`'s arguments for it.
     private func archive(_ kind: ArchiveKind) async throws -> (arguments: [String], environment: [String: String]) {
         guard kind == .bucket else { return ([], [:]) }
@@ -49,7 +40,7 @@ import Testing
         let answer = try await server.request("POST", "/v1/callbacks/kling?token=t0ken&project=summer", body: callback("served-1"))
         #expect(answer.status == 200, "\(answer.text)")
         #expect(answer.json?["state"] as? String == "queued")
-        let task = try await waitForState(server, "served-1", "archived")
+        let task = try await server.waitForTask("served-1", "archived")
         #expect(task["verdict"] as? String == "ok")
         #expect(task["folder"] as? String == "2025/11/21/served-1")
         let index = try #require(task["index"] as? [String: Any])
@@ -129,7 +120,7 @@ import Testing
         #expect(halfway.status == 0 && halfway.stdout.hasSuffix("is empty: no task to verify\n"), "nothing half in the archive: \(halfway.stdout)")
 
         let restarted = try await ServerProcess(data: data, arguments: arguments, environment: environment)
-        let task = try await waitForState(restarted, "crash-job", "archived")
+        let task = try await restarted.waitForTask("crash-job", "archived")
         #expect(task["attempts"] as? Int == 2)
         await restarted.stop()
         let verify = try await runDarkroom(["verify", "--data", data.path] + archive, environment: environment)

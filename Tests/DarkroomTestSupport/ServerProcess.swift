@@ -60,6 +60,17 @@ public final class ServerProcess: @unchecked Sendable {
         try await HTTPAnswer.fetch(method, url(path), headers: headers, body: body)
     }
 
+    /// Waits until `GET /v1/tasks/{id}` says the task is in `state`; returns that answer.
+    @discardableResult
+    public func waitForTask(_ id: String, _ state: String, timeout: Duration = .seconds(120)) async throws -> [String: Any] {
+        var last: [String: Any] = [:]
+        try await waitUntil("task \(id) is \(state)", timeout: timeout) {
+            last = try await request("GET", "/v1/tasks/\(id)").json ?? [:]
+            return last["state"] as? String == state
+        }
+        return last
+    }
+
     /// Sends `signal` and waits for the process to end; returns its exit status (or the signal).
     @discardableResult
     public func stop(_ signal: Int32 = SIGTERM) async -> Int32 {
