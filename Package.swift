@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         // C bridges. Each is a module map plus a shim header for what Swift cannot import directly.
@@ -72,7 +73,12 @@ let package = Package(
         ),
         .target(
             name: "DarkroomQueue",
-            dependencies: ["DarkroomCore", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "DarkroomCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]
         ),
         .target(
             name: "DarkroomServer",
@@ -125,7 +131,14 @@ let package = Package(
         .testTarget(name: "DarkroomFetchTests", dependencies: ["DarkroomFetch", "DarkroomTestSupport"]),
         .testTarget(name: "DarkroomMediaTests", dependencies: ["DarkroomCore", "DarkroomMedia", "DarkroomTestSupport"]),
         .testTarget(name: "DarkroomS3Tests", dependencies: ["DarkroomS3", "DarkroomTestSupport"]),
-        .testTarget(name: "DarkroomQueueTests", dependencies: ["DarkroomQueue", "DarkroomCore", "DarkroomTestSupport"]),
+        .testTarget(
+            name: "DarkroomQueueTests",
+            dependencies: [
+                "DarkroomQueue", "DarkroomCore", "DarkroomTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(
             name: "DarkroomServerTests",
             dependencies: [

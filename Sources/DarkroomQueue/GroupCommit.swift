@@ -1,6 +1,5 @@
 import DarkroomCore
 import Foundation
-import GRDB
 import Synchronization
 
 /// Stores callbacks in as few transactions as the disk allows: while one transaction commits
@@ -14,6 +13,10 @@ import Synchronization
 /// sender retries. (Storing a callback has no failure of its own to isolate: no constraint can
 /// refuse it.)
 final class GroupCommit: Sendable {
+    typealias Stored = (task: TaskRecord, outcome: CallbackPolicy.Outcome)
+    /// Stores a batch in one transaction, answering for each callback in order.
+    typealias Writer = @Sendable ([ReceivedCallback]) async throws(StoreError) -> [Stored]
+
     private typealias Answer = CheckedContinuation<Result, Never>
 
     private enum Result: Sendable {
@@ -26,13 +29,13 @@ final class GroupCommit: Sendable {
         var writing = false
     }
 
-    private let pool: DatabasePool
+    private let writer: Writer
     private let waiting = Mutex(Waiting())
     /// Callbacks in one transaction at most, so that one batch's latency stays bounded.
     private let batchLimit = 512
 
-    init(pool: DatabasePool) {
-        self.pool = pool
+    init(writer: @escaping Writer) {
+        self.writer = writer
     }
 
     func record(_ callback: ReceivedCallback) async throws(StoreError) -> (task: TaskRecord, outcome: CallbackPolicy.Outcome) {
@@ -64,17 +67,14 @@ final class GroupCommit: Sendable {
             }
             if batch.isEmpty { return }
             let callbacks = batch.map(\.callback)
-            let results: [Result]
-            do {
-                results = try await pool.write { db in
-                    try callbacks.map { callback in
-                        let (task, outcome) = try SQLiteTaskStore.record(callback, in: db)
-                        return Result.stored(task, outcome)
-                    }
-                }
+            var results: [Result]
+            do throws(StoreError) {
+                results = try await writer(callbacks).map { Result.stored($0.task, $0.outcome) }
             } catch {
-                let failure = SQLiteTaskStore.storeError(error, "store \(batch.count) callback(s)")
-                results = Array(repeating: .failed(failure), count: batch.count)
+                results = Array(repeating: .failed(error), count: batch.count)
+            }
+            if results.count != batch.count {
+                results = Array(repeating: .failed(StoreError(.failed, "the store answered for \(results.count) of \(batch.count) callbacks")), count: batch.count)
             }
             for (item, result) in zip(batch, results) {
                 item.answer.resume(returning: result)

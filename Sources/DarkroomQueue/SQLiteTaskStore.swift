@@ -20,8 +20,13 @@ public final class SQLiteTaskStore: TaskStore {
         }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
+            if try pool.read(Schema.migrator.hasBeenSuperseded) {
+                throw StoreError(.failed, "cannot use \(path): \(Schema.newer(try pool.read(Schema.migrator.appliedIdentifiers)))")
+            }
             try Schema.migrator.migrate(pool)
-            callbacks = GroupCommit(pool: pool)
+            callbacks = GroupCommit { [pool] batch throws(StoreError) in try await Self.record(batch, in: pool) }
+        } catch let error as StoreError {
+            throw error
         } catch {
             throw Self.storeError(error, "open \(path)")
         }
@@ -29,6 +34,15 @@ public final class SQLiteTaskStore: TaskStore {
 
     public func record(_ callback: ReceivedCallback) async throws(StoreError) -> (task: TaskRecord, outcome: CallbackPolicy.Outcome) {
         try await callbacks.record(callback)
+    }
+
+    /// Stores a batch of `GroupCommit` in one transaction.
+    private static func record(_ batch: [ReceivedCallback], in pool: DatabasePool) async throws(StoreError) -> [GroupCommit.Stored] {
+        do {
+            return try await pool.write { db in try batch.map { try record($0, in: db) } }
+        } catch {
+            throw storeError(error, "store \(batch.count) callback(s)")
+        }
     }
 
     /// Stores one callback and applies it to its task, inside a transaction of `GroupCommit`.

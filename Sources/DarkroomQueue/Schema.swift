@@ -2,7 +2,14 @@ import GRDB
 
 /// The task store's tables, created and upgraded by GRDB's migrator: `tasks` (one row per task,
 /// its archive job included) and `callbacks` (every callback received, raw body and outcome).
+/// The versions are those of the PostgreSQL store (`PostgresSchema`): "v1" is its version 1, and
+/// so on. A file that a newer darkroom migrated holds versions this one does not know: refused.
 enum Schema {
+    static func newer(_ applied: Set<String>) -> String {
+        let unknown = applied.subtracting(migrator.migrations).sorted()
+        return "the database holds schema versions this darkroom does not know (\(unknown.joined(separator: ", "))): it was upgraded by a newer darkroom; run that one"
+    }
+
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in

@@ -4,20 +4,23 @@ import DarkroomTestSupport
 import Foundation
 import Testing
 
-/// Which store a test runs on: every rule must hold for both.
+/// Which store a test runs on: every rule must hold for all three.
 enum StoreKind: String, CaseIterable, Sendable {
     case sqlite
     case memory
+    case postgres
 }
 
-/// The callback rules and the job lifecycle, on a real SQLite file and on the in-memory twin.
+/// The callback rules and the job lifecycle, on a real SQLite file, a real PostgreSQL database
+/// and the in-memory twin: one test body for all three.
 @Suite struct TaskStoreTests {
     let start = Date(timeIntervalSince1970: 1_763_702_532)
 
-    private func makeStore(_ kind: StoreKind) throws -> any TaskStore {
+    private func makeStore(_ kind: StoreKind) async throws -> any TaskStore {
         switch kind {
         case .sqlite: try SQLiteTaskStore(path: makeTemporaryFolder("store").appendingPathComponent("darkroom.sqlite").path)
         case .memory: MemoryTaskStore()
+        case .postgres: try await openPostgresStore(try await SharedPostgres.shared.server().newDatabase("contract"))
         }
     }
 
@@ -32,7 +35,7 @@ enum StoreKind: String, CaseIterable, Sendable {
 
     @Test(arguments: StoreKind.allCases)
     func callbacksMoveTheTaskThroughItsStates(kind: StoreKind) async throws {
-        let store = try makeStore(kind)
+        let store = try await makeStore(kind)
         #expect(try await store.record(callback(.processing, updated: 1)).task.state == .waiting)
         let succeeded = try await store.record(callback(.succeeded, updated: 2))
         #expect(succeeded.outcome == .applied)
@@ -44,7 +47,7 @@ enum StoreKind: String, CaseIterable, Sendable {
 
     @Test(arguments: StoreKind.allCases)
     func anOlderCallbackChangesNothingButIsKept(kind: StoreKind) async throws {
-        let store = try makeStore(kind)
+        let store = try await makeStore(kind)
         _ = try await store.record(callback(.succeeded, updated: 10))
         let late = try await store.record(callback(.processing, updated: 5))
         #expect(late.outcome == .stale)
@@ -59,7 +62,7 @@ enum StoreKind: String, CaseIterable, Sendable {
     /// nothing skipped or repeated between pages and no other task's callbacks among them.
     @Test(arguments: StoreKind.allCases)
     func aLongHistoryIsReadAPageAtATime(kind: StoreKind) async throws {
-        let store = try makeStore(kind)
+        let store = try await makeStore(kind)
         // A hundred at a time, so SQLite commits them in groups: one at a time, 2,500 syncs of
         // the file slowed every other test's database for half a minute.
         for chunk in stride(from: 1, through: 2_500, by: 100) {
@@ -91,7 +94,7 @@ enum StoreKind: String, CaseIterable, Sendable {
 
     @Test(arguments: StoreKind.allCases)
     func aRepeatedSuccessMakesNoSecondJobButNewResultsDo(kind: StoreKind) async throws {
-        let store = try makeStore(kind)
+        let store = try await makeStore(kind)
         _ = try await store.record(callback(.succeeded, updated: 10))
         let job = try #require(try await store.claim(owner: "w1", lease: .seconds(30), now: start))
         #expect(try await store.complete(job, folder: "2025/11/21/t1", verdict: .ok, note: nil, now: start))
@@ -106,7 +109,7 @@ enum StoreKind: String, CaseIterable, Sendable {
 
     @Test(arguments: StoreKind.allCases)
     func aFailedTaskKeepsTheGeneratorsMessageAndALateFailureUndoesNothing(kind: StoreKind) async throws {
-        let store = try makeStore(kind)
+        let store = try await makeStore(kind)
         let failed = try await store.record(callback(.failed, updated: 3, task: "t2", message: "content policy"))
         #expect(failed.task.state == .failed)
         #expect(failed.task.lastError == "content policy")
@@ -118,7 +121,7 @@ enum StoreKind: String, CaseIterable, Sendable {
 
     @Test(arguments: StoreKind.allCases)
     func oneWorkerHoldsAJobUntilItsLeaseRunsOut(kind: StoreKind) async throws {
-        let store = try makeStore(kind)
+        let store = try await makeStore(kind)
         _ = try await store.record(callback(.succeeded, updated: 1))
         let job = try #require(try await store.claim(owner: "w1", lease: .seconds(30), now: start))
         #expect(job.attempt == 1)
@@ -142,7 +145,7 @@ enum StoreKind: String, CaseIterable, Sendable {
     /// same results, unless the archived task has problems that a new download might mend.
     @Test(arguments: StoreKind.allCases)
     func reSignedURLsAreARepeatOfAnArchivedTaskWithoutProblems(kind: StoreKind) async throws {
-        let store = try makeStore(kind)
+        let store = try await makeStore(kind)
         _ = try await store.record(callback(.succeeded, updated: 1, url: "https://cdn.example.com/a.mp4?sig=1"))
         let job = try #require(try await store.claim(owner: "w", lease: .seconds(30), now: start))
         #expect(try await store.complete(job, folder: "2025/11/21/t1", verdict: .ok, note: nil, now: start))
@@ -161,7 +164,7 @@ enum StoreKind: String, CaseIterable, Sendable {
 
     @Test(arguments: StoreKind.allCases)
     func aJobWhoseWorkerDiesEveryTimeFailsAfterItsAttempts(kind: StoreKind) async throws {
-        let store = try makeStore(kind)
+        let store = try await makeStore(kind)
         _ = try await store.record(callback(.succeeded, updated: 1))
         var now = start
         for attempt in 1...3 {
@@ -180,7 +183,7 @@ enum StoreKind: String, CaseIterable, Sendable {
 
     @Test(arguments: StoreKind.allCases)
     func failedAttemptsWaitThenFailForGoodAndCanBeRetriedByHand(kind: StoreKind) async throws {
-        let store = try makeStore(kind)
+        let store = try await makeStore(kind)
         _ = try await store.record(callback(.succeeded, updated: 1))
         let first = try #require(try await store.claim(owner: "w", lease: .seconds(30), now: start))
         #expect(try await store.fail(first, error: "disk full", retryAt: start + 60, now: start))
@@ -199,7 +202,7 @@ enum StoreKind: String, CaseIterable, Sendable {
 
     @Test(arguments: StoreKind.allCases)
     func aReleasedJobIsQueuedAgainWithoutCountingTheAttempt(kind: StoreKind) async throws {
-        let store = try makeStore(kind)
+        let store = try await makeStore(kind)
         _ = try await store.record(callback(.succeeded, updated: 1))
         let job = try #require(try await store.claim(owner: "w", lease: .seconds(30), now: start))
         #expect(try await store.release(job, retryAt: start + 1, note: nil, now: start + 1))
@@ -222,7 +225,7 @@ enum StoreKind: String, CaseIterable, Sendable {
     /// Filters, and pages that stay the same while new tasks arrive.
     @Test(arguments: StoreKind.allCases)
     func tasksAreListedNewestFirstByCursor(kind: StoreKind) async throws {
-        let store = try makeStore(kind)
+        let store = try await makeStore(kind)
         for n in 0..<7 {
             var received = callback(n % 2 == 0 ? .succeeded : .processing, updated: n, task: "p\(n)")
             received.receivedAt = start + Double(n)
@@ -256,7 +259,7 @@ enum StoreKind: String, CaseIterable, Sendable {
     /// makes no job, and a task the store knows is left as it is.
     @Test(arguments: StoreKind.allCases)
     func aTaskRestoredFromItsIndexIsArchivedAndARepeatMakesNoJob(kind: StoreKind) async throws {
-        let store = try makeStore(kind)
+        let store = try await makeStore(kind)
         let succeeded = callback(.succeeded, updated: 20)
         let file = StoredFile(path: "callback.json", bytes: succeeded.body.count, sha256: String(repeating: "0", count: 64))
         let index = TaskIndex(

@@ -1,0 +1,162 @@
+import DarkroomCore
+import Foundation
+import PostgresNIO
+
+/// How the PostgreSQL store's rows map to the Core types, as in SQLite: times as integer
+/// milliseconds (UTC), tags and headers as JSON, bodies as bytes. Rows are written in batches as
+/// one JSON document (`jsonb_to_recordset`), so that a batch of callbacks costs the same few round
+/// trips whatever its size.
+enum PostgresRows {
+    static let taskColumns = """
+        id, state, status, message, shape, external_id, created_at, updated_at, tags::text, result_key, callback_id, last_error,
+        attempts, next_attempt_at, lease_owner, lease_expires_at, folder, verdict, first_seen_at, changed_at
+        """
+
+    static let callbackColumns = "id, task_id, received_at, status, status_spelling, updated_at, outcome, headers::text, body"
+
+    static func task(_ row: PostgresRow) throws -> TaskRecord {
+        let (id, state, status, message, shape, externalID, createdAt, updatedAt, tags, resultKey, callbackID, lastError,
+             attempts, nextAttemptAt, leaseOwner, leaseExpiresAt, folder, verdict, firstSeenAt, changedAt) = try row.decode(
+            (String, String, String, String, String, String?, Int64?, Int64?, String, String?, Int64?, String?,
+             Int64, Int64?, String?, Int64?, String?, String?, Int64, Int64).self)
+        guard let state = TaskState(rawValue: state), let status = TaskStatus(rawValue: status), let shape = CallbackShape(rawValue: shape)
+        else { throw UnreadableRow(what: "task \(id)") }
+        var task = TaskRecord(
+            event: CallbackEvent(taskID: id, shape: shape, status: status, statusSpelling: status.rawValue, message: message),
+            tags: try dictionary(tags, "the tags of task \(id)"), now: date(firstSeenAt))
+        task.state = state
+        task.externalID = externalID
+        task.createdAt = createdAt.map(date)
+        task.updatedAt = updatedAt.map(date)
+        task.resultKey = resultKey
+        task.callbackID = callbackID
+        task.lastError = lastError
+        task.attempts = Int(clamping: attempts)
+        task.nextAttemptAt = nextAttemptAt.map(date)
+        task.leaseOwner = leaseOwner
+        task.leaseExpiresAt = leaseExpiresAt.map(date)
+        task.folder = folder
+        if let verdict {
+            guard let known = Verdict(rawValue: verdict) else { throw UnreadableRow(what: "the verdict of task \(id)") }
+            task.verdict = known
+        }
+        task.changedAt = date(changedAt)
+        return task
+    }
+
+    static func callback(_ row: PostgresRow) throws -> StoredCallback {
+        let (id, taskID, receivedAt, status, spelling, updatedAt, outcome, headers, body) = try row.decode(
+            (Int64, String, Int64, String, String, Int64?, String, String, Data).self)
+        guard let status = TaskStatus(rawValue: status), let outcome = CallbackPolicy.Outcome(rawValue: outcome)
+        else { throw UnreadableRow(what: "callback \(id)") }
+        return StoredCallback(
+            id: id, taskID: taskID, receivedAt: date(receivedAt), status: status, statusSpelling: spelling,
+            updatedAt: updatedAt.map(date), outcome: outcome, headers: try dictionary(headers, "the headers of callback \(id)"), body: body)
+    }
+
+    /// A task as a row of `jsonb_to_recordset`: see `taskRecordset`.
+    struct TaskRow: Encodable {
+        let id, state, status, message, shape: String
+        let external_id: String?
+        let created_at, updated_at: Int64?
+        let tags: [String: String]
+        let result_key: String?
+        let callback_id: Int64?
+        let last_error: String?
+        let attempts: Int
+        let next_attempt_at: Int64?
+        let lease_owner: String?
+        let lease_expires_at: Int64?
+        let folder, verdict: String?
+        let first_seen_at, changed_at: Int64
+
+        init(_ task: TaskRecord) {
+            id = text(task.id)
+            state = task.state.rawValue
+            status = task.status.rawValue
+            message = text(task.message)
+            shape = task.shape.rawValue
+            external_id = task.externalID.map(text)
+            created_at = task.createdAt?.millisecondsSince1970
+            updated_at = task.updatedAt?.millisecondsSince1970
+            tags = texts(task.tags)
+            result_key = task.resultKey
+            callback_id = task.callbackID
+            last_error = task.lastError.map(text)
+            attempts = task.attempts
+            next_attempt_at = task.nextAttemptAt?.millisecondsSince1970
+            lease_owner = task.leaseOwner
+            lease_expires_at = task.leaseExpiresAt?.millisecondsSince1970
+            folder = task.folder
+            verdict = task.verdict?.rawValue
+            first_seen_at = task.firstSeenAt.millisecondsSince1970
+            changed_at = task.changedAt.millisecondsSince1970
+        }
+    }
+
+    /// The columns of `jsonb_to_recordset(…)` for `TaskRow`s.
+    static let taskRecordColumns = """
+        AS r(id text, state text, status text, message text, shape text, external_id text,
+            created_at bigint, updated_at bigint, tags jsonb, result_key text, callback_id bigint, last_error text, attempts bigint,
+            next_attempt_at bigint, lease_owner text, lease_expires_at bigint, folder text, verdict text, first_seen_at bigint,
+            changed_at bigint)
+        """
+
+    /// A callback as a row of `jsonb_to_recordset`, its body in Base64 (JSONEncoder's way).
+    struct CallbackRow: Encodable {
+        let id: Int64
+        let task_id: String
+        let received_at: Int64
+        let status, status_spelling: String
+        let updated_at: Int64?
+        let outcome: String
+        let headers: [String: String]
+        let body: Data
+
+        init(id: Int64, _ callback: ReceivedCallback, outcome: CallbackPolicy.Outcome) {
+            self.id = id
+            task_id = text(callback.event.taskID)
+            received_at = callback.receivedAt.millisecondsSince1970
+            status = callback.event.status.rawValue
+            status_spelling = text(callback.event.statusSpelling)
+            updated_at = callback.event.updatedAt?.millisecondsSince1970
+            self.outcome = outcome.rawValue
+            headers = texts(callback.headers)
+            body = callback.body
+        }
+    }
+
+    /// The columns of `jsonb_to_recordset(…)` for `CallbackRow`s.
+    static let callbackRecordColumns = """
+        AS r(id bigint, task_id text, received_at bigint, status text, status_spelling text,
+            updated_at bigint, outcome text, headers jsonb, body text)
+        """
+
+    static func json(_ rows: some Encodable) throws -> String {
+        String(decoding: try JSONEncoder().encode(rows), as: UTF8.self)
+    }
+
+    struct UnreadableRow: Error, CustomStringConvertible {
+        let what: String
+        var description: String { "\(what) holds a value this darkroom does not know" }
+    }
+
+    private static func date(_ milliseconds: Int64) -> Date {
+        Date(timeIntervalSince1970: Double(milliseconds) / 1000)
+    }
+
+    private static func dictionary(_ json: String, _ what: String) throws -> [String: String] {
+        guard let value = try? JSONDecoder().decode([String: String].self, from: Data(json.utf8)) else { throw UnreadableRow(what: what) }
+        return value
+    }
+}
+
+/// PostgreSQL's text holds no NUL character, which a callback's JSON may carry (`\u0000`): each
+/// becomes U+FFFD in the columns, while the body keeps every byte as it came.
+private func text(_ value: String) -> String {
+    value.contains("\0") ? value.replacingOccurrences(of: "\0", with: "\u{FFFD}") : value
+}
+
+private func texts(_ values: [String: String]) -> [String: String] {
+    Dictionary(values.map { (text($0.key), text($0.value)) }, uniquingKeysWith: { first, _ in first })
+}

@@ -1,0 +1,346 @@
+import DarkroomCore
+import Foundation
+import Logging
+import PostgresNIO
+
+/// The task store on PostgreSQL, for many darkroom processes on one database: the same rules as
+/// `SQLiteTaskStore` (`CallbackPolicy`, the same lease conditions), with jobs claimed by
+/// `FOR UPDATE SKIP LOCKED` so that workers of many processes never wait on each other nor take
+/// the same job, and a NOTIFY on `darkroom_jobs` whenever a job is queued, so that a worker of
+/// another process starts at once (`run(jobQueued:)` listens).
+///
+/// Every operation waits at most `timeout` for the database (a connection from the bounded pool
+/// included); past it, or when the server cannot be reached, it fails `unavailable`, which the
+/// API answers 503 with `Retry-After`. The pool reconnects by itself once the server is back.
+/// `run(jobQueued:)` must be running while the store is used: it runs the pool.
+public final class PostgresTaskStore: TaskStore {
+    public let address: PostgresAddress
+    private let client: PostgresClient
+    private let timeout: Duration
+    private let logger: Logger
+    private let callbacks: GroupCommit
+
+    /// Migrates the database (`PostgresSchema`) through one connection of its own, then makes
+    /// the pool of at most `connections`.
+    public static func open(
+        _ address: PostgresAddress, connections: Int = 10, timeout: Duration = .seconds(5), logger: Logger
+    ) async throws(StoreError) -> PostgresTaskStore {
+        let connector = PostgresConnector(address: address, connections: max(2, connections), timeout: timeout)
+        do {
+            let connection = try await connector.connect(logger: logger)
+            let applied: [Int]
+            do {
+                applied = try await PostgresSchema.migrate(connection, logger: logger)
+                try? await connection.close()
+            } catch {
+                try? await connection.close()
+                throw error
+            }
+            if !applied.isEmpty {
+                logger.notice("migrated the task store at \(address) to schema version \(PostgresSchema.latest) (applied \(applied.map(String.init).joined(separator: ", ")))")
+            }
+        } catch let error as PostgresSchema.NewerSchema {
+            throw StoreError(.failed, "cannot use \(address): \(error)")
+        } catch {
+            throw PostgresFailure.storeError(error, "open the task store", address: address)
+        }
+        return PostgresTaskStore(address: address, client: PostgresClient(configuration: connector.clientConfiguration(), backgroundLogger: logger),
+                                 timeout: timeout, logger: logger)
+    }
+
+    private init(address: PostgresAddress, client: PostgresClient, timeout: Duration, logger: Logger) {
+        self.address = address
+        self.client = client
+        self.timeout = timeout
+        self.logger = logger
+        callbacks = GroupCommit { batch throws(StoreError) in
+            do {
+                return try await Self.within(timeout) {
+                    try await client.withTransaction(logger: logger) { connection in
+                        try await PostgresCallbackBatch.write(batch, on: connection, logger: logger)
+                    }
+                }
+            } catch {
+                throw PostgresFailure.storeError(error, "store \(batch.count) callback(s)", address: address)
+            }
+        }
+    }
+
+    /// Runs the connection pool, and a listener that calls `jobQueued` for each job another
+    /// process (or this one) queues, until the task is cancelled. The listener reconnects after a
+    /// lost connection, and calls `jobQueued` once when it (re)connects, for jobs queued meanwhile.
+    public func run(jobQueued: @escaping @Sendable () -> Void) async {
+        await withDiscardingTaskGroup { group in
+            group.addTask { await self.client.run() }
+            group.addTask { await self.listen(jobQueued) }
+        }
+    }
+
+    private func listen(_ jobQueued: @escaping @Sendable () -> Void) async {
+        var pause = Duration.milliseconds(100)
+        while !Task.isCancelled {
+            do {
+                try await client.withConnection { connection in
+                    try await connection.listen(on: PostgresCallbackBatch.jobChannel) { notifications in
+                        pause = .milliseconds(100)
+                        jobQueued()
+                        for try await _ in notifications { jobQueued() }
+                    }
+                }
+            } catch {
+                if Task.isCancelled { return }
+                logger.warning("not listening for jobs of other processes (retrying in \(pause)): \(PostgresFailure.storeError(error, "listen", address: address))")
+            }
+            try? await Task.sleep(for: pause)
+            pause = min(pause * 2, .seconds(5))
+        }
+    }
+
+    // MARK: Callbacks and tasks
+
+    public func record(_ callback: ReceivedCallback) async throws(StoreError) -> (task: TaskRecord, outcome: CallbackPolicy.Outcome) {
+        try await callbacks.record(callback)
+    }
+
+    public func restore(_ index: TaskIndex, callback: ReceivedCallback) async throws(StoreError) -> Bool {
+        let id = callback.event.taskID
+        return try await perform("restore task \(id)") { client, logger in
+            try await client.withTransaction(logger: logger) { connection in
+                try await connection.query("SELECT pg_advisory_xact_lock(hashtextextended(\(id), 0))", logger: logger)
+                for try await _ in try await connection.query("SELECT 1 FROM tasks WHERE id = \(id)", logger: logger) { return false }
+                var callbackID: Int64?
+                for try await value in try await connection.query("SELECT nextval('callbacks_id_seq')", logger: logger).decode(Int64.self) {
+                    callbackID = value
+                }
+                guard let callbackID else { throw PostgresRows.UnreadableRow(what: "the callback's id") }
+                try await connection.query("""
+                    INSERT INTO callbacks (id, task_id, received_at, status, status_spelling, updated_at, outcome, headers, body)
+                    SELECT id, task_id, received_at, status, status_spelling, updated_at, outcome, headers, decode(body, 'base64')
+                    FROM jsonb_to_recordset(\(try PostgresRows.json([PostgresRows.CallbackRow(id: callbackID, callback, outcome: .applied)]))::jsonb)
+                        \(unescaped: PostgresRows.callbackRecordColumns)
+                    """, logger: logger)
+                try await PostgresCallbackBatch.upsert(
+                    [TaskRecord(restoring: index, event: callback.event, callbackID: callbackID)], on: connection, logger: logger)
+                return true
+            }
+        }
+    }
+
+    public func task(_ id: String) async throws(StoreError) -> TaskRecord? {
+        try await tasks(where: "SELECT \(unescaped: PostgresRows.taskColumns) FROM tasks WHERE id = \(id)", "read task \(id)").first
+    }
+
+    public func history(_ id: String, after: Int64?, limit: Int) async throws(StoreError) -> HistoryPage {
+        let limit = min(max(limit, 1), HistoryPage.maxLimit)
+        let fetched = try await perform("read the history of task \(id)") { client, logger in
+            var callbacks: [StoredCallback] = []
+            for try await row in try await client.query("""
+                SELECT \(unescaped: PostgresRows.callbackColumns) FROM callbacks WHERE task_id = \(id) AND id > \(after ?? 0)
+                ORDER BY id LIMIT \(limit + 1)
+                """, logger: logger) {
+                callbacks.append(try PostgresRows.callback(row))
+            }
+            return callbacks
+        }
+        return HistoryPage(fetched: fetched, limit: limit)
+    }
+
+    public func callback(_ id: Int64) async throws(StoreError) -> StoredCallback? {
+        try await perform("read callback \(id)") { client, logger in
+            for try await row in try await client.query(
+                "SELECT \(unescaped: PostgresRows.callbackColumns) FROM callbacks WHERE id = \(id)", logger: logger) {
+                return try PostgresRows.callback(row)
+            }
+            return nil
+        }
+    }
+
+    public func tasks(_ query: TaskQuery) async throws(StoreError) -> TaskPage {
+        TaskPage(tasks: try await tasks(where: PostgresTaskFilter.query(query), "list tasks"), limit: query.limit)
+    }
+
+    public func countByState() async throws(StoreError) -> [TaskState: Int] {
+        try await perform("count tasks") { client, logger in
+            var counts: [TaskState: Int] = [:]
+            for try await (state, count) in try await client.query("SELECT state, COUNT(*) FROM tasks GROUP BY state", logger: logger)
+                .decode((String, Int64).self) {
+                if let state = TaskState(rawValue: state) { counts[state] = Int(clamping: count) }
+            }
+            return counts
+        }
+    }
+
+    /// A callback can be stored when a connection answers and the server takes writes (a
+    /// standby in recovery does not).
+    public func checkWritable() async throws(StoreError) {
+        let writable = try await perform("check that the database takes writes") { client, logger in
+            for try await writable in try await client.query(
+                "SELECT NOT pg_is_in_recovery() AND current_setting('transaction_read_only') = 'off'", logger: logger).decode(Bool.self) {
+                return writable
+            }
+            return false
+        }
+        if !writable { throw StoreError(.unavailable, "the database at \(address) takes no writes (read-only, or a standby)") }
+    }
+
+    // MARK: Jobs
+
+    public func claim(owner: String, lease: Duration, now: Date) async throws(StoreError) -> Job? {
+        let at = now.millisecondsSince1970
+        let until = (now + lease.timeInterval).millisecondsSince1970
+        return try await perform("claim a job") { client, logger in
+            for try await (id, callbackID, attempts) in try await client.query("""
+                UPDATE tasks SET state = 'downloading', lease_owner = \(owner), lease_expires_at = \(until), attempts = attempts + 1,
+                    changed_at = \(at)
+                WHERE id = (SELECT id FROM tasks WHERE state = 'queued' AND next_attempt_at <= \(at) ORDER BY next_attempt_at
+                            LIMIT 1 FOR UPDATE SKIP LOCKED)
+                RETURNING id, callback_id, attempts
+                """, logger: logger).decode((String, Int64?, Int64).self) {
+                guard let callbackID else { return nil }
+                return Job(taskID: id, callbackID: callbackID, owner: owner, attempt: Int(clamping: attempts))
+            }
+            return nil
+        }
+    }
+
+    public func startProcessing(_ job: Job, lease: Duration, now: Date) async throws(StoreError) -> Bool {
+        try await leased(job, "SET state = 'processing', lease_expires_at = \((now + lease.timeInterval).millisecondsSince1970), changed_at = \(now.millisecondsSince1970)")
+    }
+
+    public func renew(_ job: Job, lease: Duration, now: Date) async throws(StoreError) -> Bool {
+        try await leased(job, "SET lease_expires_at = \((now + lease.timeInterval).millisecondsSince1970)")
+    }
+
+    public func complete(_ job: Job, folder: String, verdict: Verdict, note: String?, now: Date) async throws(StoreError) -> Bool {
+        try await leased(job, """
+            SET state = 'archived', folder = \(folder), verdict = \(verdict.rawValue), last_error = \(note), lease_owner = NULL,
+                lease_expires_at = NULL, next_attempt_at = NULL, changed_at = \(now.millisecondsSince1970)
+            """)
+    }
+
+    public func fail(_ job: Job, error: String, retryAt: Date?, now: Date) async throws(StoreError) -> Bool {
+        try await leased(job, """
+            SET state = \(retryAt == nil ? "failed" : "queued"), last_error = \(error), next_attempt_at = \(retryAt?.millisecondsSince1970),
+                lease_owner = NULL, lease_expires_at = NULL, changed_at = \(now.millisecondsSince1970)
+            """)
+    }
+
+    public func release(_ job: Job, retryAt: Date, note: String?, now: Date) async throws(StoreError) -> Bool {
+        try await leased(job, """
+            SET state = 'queued', attempts = attempts - 1, next_attempt_at = \(retryAt.millisecondsSince1970),
+                last_error = COALESCE(\(note), last_error), lease_owner = NULL, lease_expires_at = NULL,
+                changed_at = \(now.millisecondsSince1970)
+            """, notify: true)
+    }
+
+    /// One statement, so that a job is either failed for good or queued again, never both, and
+    /// two processes reclaiming at once each take a job at most once.
+    public func reclaimExpired(now: Date, maxAttempts: Int) async throws(StoreError) -> Int {
+        let at = now.millisecondsSince1970
+        let died = JobFailure.workerDied(attempts: maxAttempts)
+        let states = try await perform("reclaim expired leases") { client, logger in
+            try await client.withTransaction(logger: logger) { connection in
+                var states: [String] = []
+                for try await state in try await connection.query("""
+                    UPDATE tasks SET
+                        state = CASE WHEN attempts >= \(maxAttempts) THEN 'failed' ELSE 'queued' END,
+                        last_error = CASE WHEN attempts >= \(maxAttempts) THEN \(died) ELSE last_error END,
+                        next_attempt_at = CASE WHEN attempts >= \(maxAttempts) THEN NULL ELSE \(at) END,
+                        lease_owner = NULL, lease_expires_at = NULL, changed_at = \(at)
+                    WHERE state IN ('downloading', 'processing') AND lease_expires_at < \(at)
+                    RETURNING state
+                    """, logger: logger).decode(String.self) {
+                    states.append(state)
+                }
+                if states.contains("queued") { try await Self.notify(connection, logger: logger) }
+                return states
+            }
+        }
+        return states.count
+    }
+
+    public func retry(_ id: String, now: Date) async throws(StoreError) -> (task: TaskRecord, retried: Bool)? {
+        let at = now.millisecondsSince1970
+        return try await perform("retry task \(id)") { client, logger in
+            try await client.withTransaction(logger: logger) { connection in
+                var retried = false
+                for try await _ in try await connection.query("""
+                    UPDATE tasks SET state = 'queued', attempts = 0, next_attempt_at = \(at), last_error = NULL, changed_at = \(at)
+                    WHERE id = \(id) AND state = 'failed' AND callback_id IS NOT NULL RETURNING id
+                    """, logger: logger) {
+                    retried = true
+                }
+                if retried { try await Self.notify(connection, logger: logger) }
+                for try await row in try await connection.query(
+                    "SELECT \(unescaped: PostgresRows.taskColumns) FROM tasks WHERE id = \(id)", logger: logger) {
+                    return (try PostgresRows.task(row), retried)
+                }
+                return nil
+            }
+        }
+    }
+
+    // MARK: Plumbing
+
+    /// An update of the job's task that applies only while `job` still holds its lease.
+    private func leased(_ job: Job, _ set: PostgresQuery, notify: Bool = false) async throws(StoreError) -> Bool {
+        var query = set
+        query.sql = "UPDATE tasks \(set.sql) WHERE id = $\(set.binds.count + 1) AND lease_owner = $\(set.binds.count + 2) AND callback_id = $\(set.binds.count + 3) RETURNING id"
+        query.binds.append(job.taskID)
+        query.binds.append(job.owner)
+        query.binds.append(job.callbackID)
+        let statement = query
+        return try await perform("update the job of task \(job.taskID)") { client, logger in
+            try await client.withTransaction(logger: logger) { connection in
+                var changed = false
+                for try await _ in try await connection.query(statement, logger: logger) { changed = true }
+                if changed && notify { try await Self.notify(connection, logger: logger) }
+                return changed
+            }
+        }
+    }
+
+    private static func notify(_ connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.query("SELECT pg_notify(\(PostgresCallbackBatch.jobChannel), '')", logger: logger)
+    }
+
+    private func tasks(where query: PostgresQuery, _ what: String) async throws(StoreError) -> [TaskRecord] {
+        try await perform(what) { client, logger in
+            var tasks: [TaskRecord] = []
+            for try await row in try await client.query(query, logger: logger) { tasks.append(try PostgresRows.task(row)) }
+            return tasks
+        }
+    }
+
+    private func perform<T: Sendable>(
+        _ what: String, _ body: @escaping @Sendable (PostgresClient, Logger) async throws -> T
+    ) async throws(StoreError) -> T {
+        let (client, logger) = (self.client, self.logger)
+        do {
+            return try await Self.within(timeout) { try await body(client, logger) }
+        } catch {
+            throw PostgresFailure.storeError(error, what, address: address)
+        }
+    }
+
+    /// `body`'s result, or `StoreError.unavailable` when it takes longer than `timeout`.
+    private static func within<T: Sendable>(_ timeout: Duration, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        try await withThrowingTaskGroup(of: Raced<T>.self) { group in
+            group.addTask { .value(try await body()) }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                return .timedOut
+            }
+            defer { group.cancelAll() }
+            guard case .value(let value)? = try await group.next() else {
+                throw StoreError(.unavailable, "no answer from the database within \(timeout)")
+            }
+            return value
+        }
+    }
+
+    private enum Raced<T: Sendable>: Sendable {
+        case value(T)
+        case timedOut
+    }
+}

@@ -1,0 +1,141 @@
+import Foundation
+
+/// A real PostgreSQL server for tests: Debian's `postgresql` (installed by
+/// `scripts/setup.sh --tests`), a cluster of its own in a scratch folder on 127.0.0.1 and a free
+/// port, run as the `postgres` user when the tests run as root (the server refuses root). One
+/// user, `darkroom`, with a password, so that the tests see a password travel and never show.
+/// It can be stopped and started again on the same port and data, as a database that goes away.
+public final class TestPostgres: @unchecked Sendable {
+    public static let user = "darkroom"
+    public static let password = "pg-secret-7f3a9c"
+
+    public let folder: URL
+    public let port: Int
+    private var process: Process?
+    /// Closed when this process ends, however it ends, which kills the server.
+    private var lifeline: Pipe?
+
+    private static var binaries: URL {
+        let versions = (try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql")) ?? []
+        let newest = versions.compactMap(Int.init).max().map(String.init) ?? "15"
+        return URL(fileURLWithPath: "/usr/lib/postgresql/\(newest)/bin")
+    }
+
+    private var data: URL { folder.appendingPathComponent("data") }
+
+    public init() async throws {
+        // Outside the test's temporary folders, whose parents the postgres user may not enter.
+        folder = URL(fileURLWithPath: "/tmp/darkroom-pg-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
+        port = try freePort()
+        let passwordFile = folder.appendingPathComponent("password")
+        try Self.password.write(to: passwordFile, atomically: true, encoding: .utf8)
+        if getuid() == 0 {
+            _ = try await runChecked("chown", ["-R", "postgres:postgres", folder.path])
+        }
+        let command = Self.asServerUser(Self.binaries.appendingPathComponent("initdb").path, [
+            "-D", data.path, "-U", Self.user, "--pwfile", passwordFile.path, "-A", "scram-sha-256", "--no-sync", "-E", "UTF8",
+        ])
+        let initdb = try await runCommand(command[0], Array(command.dropFirst()))
+        guard initdb.status == 0 else { throw CommandError.failed("initdb", initdb) }
+        try await start()
+    }
+
+    deinit {
+        try? lifeline?.fileHandleForWriting.close()
+    }
+
+    /// The `--database` URL of a new, empty database on this server.
+    public func newDatabase(_ label: String) async throws -> String {
+        let name = "\(label)_\(UInt32.random(in: 0...UInt32.max))".lowercased().replacingOccurrences(of: "-", with: "_")
+        try await psql("postgres", "CREATE DATABASE \(name)")
+        return url(name)
+    }
+
+    public func url(_ database: String) -> String {
+        "postgres://\(Self.user):\(Self.password)@127.0.0.1:\(port)/\(database)?sslmode=disable"
+    }
+
+    /// What `psql` printed for `sql` (unaligned, tuples only): an independent client's view.
+    @discardableResult
+    public func psql(_ database: String, _ sql: String) async throws -> String {
+        let result = try await runCommand("psql", ["-h", "127.0.0.1", "-p", "\(port)", "-U", Self.user, "-d", database, "-v", "ON_ERROR_STOP=1",
+                                                   "-X", "-A", "-t", "-c", sql],
+                                          environment: ["PGPASSWORD": Self.password], timeout: .seconds(60))
+        guard result.status == 0 else { throw CommandError.failed("psql \(sql)", result) }
+        return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Starts the server and returns once it answers a query.
+    public func start() async throws {
+        let log = folder.appendingPathComponent("postgres.log")
+        if !FileManager.default.fileExists(atPath: log.path) { _ = FileManager.default.createFile(atPath: log.path, contents: nil) }
+        let output = try FileHandle(forWritingTo: log)
+        try output.seekToEnd()
+        let postgres = Self.binaries.appendingPathComponent("postgres").path
+        let process = Process()
+        let lifeline = Pipe()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        // As with SeaweedS3: the shell becomes the server (setpriv execs, keeping the pid), and
+        // the watcher forked before it kills that pid when the lifeline closes.
+        process.arguments = [
+            "-c", #"exec 3<&0; (cat <&3 >/dev/null; kill -9 $$) & exec "$0" "$@" </dev/null 3<&-"#,
+        ] + Self.asServerUser(postgres, [
+            "-D", data.path, "-p", "\(port)", "-k", folder.path, "-c", "listen_addresses=127.0.0.1", "-c", "max_connections=300",
+            "-c", "fsync=on", "-c", "synchronous_commit=on",
+        ])
+        process.standardOutput = output
+        process.standardError = output
+        process.standardInput = lifeline
+        try process.run()
+        self.process = process
+        self.lifeline = lifeline
+        try await waitUntil("PostgreSQL answers on \(port)", timeout: .seconds(60)) {
+            guard process.isRunning else {
+                throw TestPostgresExited(log: (try? String(contentsOf: log, encoding: .utf8).suffix(2000)).map(String.init) ?? "")
+            }
+            return (try? await psql("postgres", "SELECT 1")) == "1"
+        }
+    }
+
+    /// Stops the server as `pg_ctl stop -m fast` would (SIGINT: connections cut, a clean
+    /// shutdown), and returns once it has removed its pid file, as pg_ctl waits for. (Not
+    /// `Process.waitUntilExit`: the test threads block SIGCHLD, and it then spins forever.)
+    public func stop() async throws {
+        guard let process else { return }
+        kill(process.processIdentifier, SIGINT)
+        let pidFile = data.appendingPathComponent("postmaster.pid").path
+        try await waitUntil("PostgreSQL on \(port) stops", timeout: .seconds(60)) {
+            !FileManager.default.fileExists(atPath: pidFile)
+        }
+        try? lifeline?.fileHandleForWriting.close()
+        self.process = nil
+        lifeline = nil
+    }
+
+    /// `binary` and its `arguments`, run as the postgres user when this is root: setpriv execs
+    /// in place, so the pid stays the server's.
+    private static func asServerUser(_ binary: String, _ arguments: [String]) -> [String] {
+        let switchUser = ["/usr/bin/setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups"]
+        return (getuid() == 0 ? switchUser : []) + [binary] + arguments
+    }
+}
+
+public struct TestPostgresExited: Error, CustomStringConvertible {
+    public let log: String
+    public var description: String { "postgres exited: \(log)" }
+}
+
+/// One PostgreSQL per test process, started by the first test that asks; tests each use a
+/// database of their own on it.
+public actor SharedPostgres {
+    public static let shared = SharedPostgres()
+    private var started: Task<TestPostgres, any Error>?
+
+    public func server() async throws -> TestPostgres {
+        if let started { return try await started.value }
+        let task = Task { try await TestPostgres() }
+        started = task
+        return try await task.value
+    }
+}
