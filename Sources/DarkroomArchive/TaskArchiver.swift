@@ -1,3 +1,4 @@
+import Crypto
 import DarkroomCore
 import DarkroomFetch
 import DarkroomMedia
@@ -42,6 +43,24 @@ public struct TaskArchiver: Sendable {
     /// The whole job in one call: `download`, then `finish`.
     public func archive(_ request: ArchiveRequest, progress: ArchiveProgressHandler? = nil) async throws(ArchiveError) -> TaskIndex {
         try await finish(try await download(request, progress: progress), progress: progress)
+    }
+
+    /// Removes what killed processes left in the staging area (each job's start does too): a
+    /// process that starts again finds it clean.
+    public func removeAbandonedStaging() {
+        StagingFolder.removeAbandoned(in: archive.stagingRoot)
+    }
+
+    /// The index of this very request when the archive holds it already: an earlier attempt
+    /// committed the task and its process died before the task store recorded it. The same
+    /// callback (its time of arrival to the millisecond, and its bytes) is what tells; a new
+    /// callback of the task, even with the same body, is a re-archive and gets no match.
+    public func committedEarlier(_ request: ArchiveRequest) async -> TaskIndex? {
+        let folder = ArchiveLayout.folder(for: request.event, fallback: request.receivedAt)
+        guard let index = try? await archive.index(of: folder),
+              index.receivedAt.millisecondsSince1970 == request.receivedAt.millisecondsSince1970,
+              index.callback.sha256 == SHA256.hash(data: request.body).hexString else { return nil }
+        return index
     }
 
     /// The first stage: stores the callback and downloads every result into a new staging

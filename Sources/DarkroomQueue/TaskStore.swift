@@ -44,4 +44,16 @@ public protocol TaskStore: Sendable {
     func countByState() async throws(StoreError) -> [TaskState: Int]
     /// Takes and drops the write lock: succeeds only when a callback could be stored now.
     func checkWritable() async throws(StoreError)
+    /// Runs what the store needs in the background until the task is cancelled, calling
+    /// `jobQueued` when a job was queued elsewhere (another process on a shared database). The
+    /// stores of one process need nothing: they wait for the cancellation.
+    func run(jobQueued: @escaping @Sendable () -> Void) async
+}
+
+extension TaskStore {
+    public func run(jobQueued: @escaping @Sendable () -> Void) async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: .seconds(3600))
+        }
+    }
 }

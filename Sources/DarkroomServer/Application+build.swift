@@ -17,7 +17,8 @@ public struct ServerStartError: Error, CustomStringConvertible {
 }
 
 /// The service: the HTTP API on `settings.host:settings.port` and the archive workers, over the
-/// SQLite store `<data>/darkroom.sqlite` and the archive `settings.archive` chooses (a folder,
+/// task store `settings.store` chooses (the SQLite file `<data>/darkroom.sqlite` by default, or
+/// a PostgreSQL database shared with other processes) and the archive `settings.archive` chooses (a folder,
 /// `<data>/archive` by default, or a bucket), which must take a write before the service starts.
 /// `onListening` is told the port once the server listens (useful with port 0).
 public func buildApplication(
@@ -30,11 +31,11 @@ public func buildApplication(
     } catch {
         throw ServerStartError(description: "the data folder cannot be used: \(error)")
     }
-    let store: SQLiteTaskStore
+    let store: any TaskStore
     do {
-        store = try SQLiteTaskStore(path: settings.databasePath, busyTimeout: settings.databaseBusyTimeout)
+        store = try await settings.store.open(logger: logger)
     } catch {
-        throw ServerStartError(description: error.description)
+        throw ServerStartError(description: "the task store \(settings.store.database) cannot be used: \(error.reason)", isUsage: false)
     }
     let archive: any ArchiveStore
     do {
@@ -56,6 +57,7 @@ public func buildApplication(
             deadline: settings.downloadDeadline, addressPolicy: AddressPolicy(allowPrivate: settings.allowPrivate), caBundle: settings.caBundle)),
         media: settings.mediaWorker.map { MediaWorkerProcess(executable: $0, limits: settings.mediaLimits) } ?? InProcessMedia(),
         minFreeBytes: settings.minFreeBytes, maxTaskBytes: settings.maxTaskBytes)
+    archiver.removeAbandonedStaging()
     let workers = ArchiveWorkers(store: store, archiver: archiver, settings: settings, doorbell: doorbell, metrics: metrics, logger: logger)
     var server: HTTPServerBuilder = .http1(configuration: .init(
         additionalChannelHandlers: [RequestDeadline(timeout: .init(settings.bodyTimeout))],
@@ -69,7 +71,7 @@ public func buildApplication(
         configuration: .init(
             address: .hostname(settings.host, port: settings.port), serverName: "darkroom",
             availableConnectionsDelegate: MaximumAvailableConnections(settings.maxConnections)),
-        services: settings.downloadWorkers + settings.mediaWorkers > 0 ? [workers] : [],
+        services: [TaskStoreService(store: store, doorbell: doorbell)] + (settings.downloadWorkers + settings.mediaWorkers > 0 ? [workers] : []),
         onServerRunning: { channel in await onListening(channel.localAddress?.port ?? settings.port) },
         logger: logger)
 }

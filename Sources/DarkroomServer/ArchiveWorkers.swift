@@ -160,6 +160,10 @@ struct ArchiveWorkers: Service {
             _ = try? await store.fail(job, error: error.reason, retryAt: nil, now: Date())
             return nil
         }
+        if let index = await archiver.committedEarlier(request) {
+            await recordEarlierCommit(job, index, logger)
+            return nil
+        }
         let started = ContinuousClock.now
         let outcome = await JobLease(store: store, job: job, lease: settings.lease, logger: logger).hold {
             () async throws(ArchiveError) in try await archiver.download(request)
@@ -260,6 +264,19 @@ struct ArchiveWorkers: Service {
                 logger.error("cannot record the job's failure (the lease will expire and the job run again): \(recorded)")
             }
             return nil
+        }
+    }
+
+    /// Ends a job whose task an earlier attempt archived (its process killed between the commit
+    /// and the store's record of it): archived once, not twice.
+    private func recordEarlierCommit(_ job: Job, _ index: TaskIndex, _ logger: Logger) async {
+        do {
+            if try await store.complete(job, folder: index.folder, verdict: index.verdict, note: nil, now: Date()) {
+                ended("archived")
+                logger.notice("already archived by an earlier attempt that stopped before recording it", metadata: ["folder": "\(index.folder)"])
+            }
+        } catch {
+            logger.error("cannot record the earlier attempt's archive (the lease will expire and the job run again): \(error)")
         }
     }
 

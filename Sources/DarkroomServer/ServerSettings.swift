@@ -2,6 +2,7 @@ import DarkroomArchive
 import DarkroomCore
 import DarkroomFetch
 import DarkroomMedia
+import DarkroomQueue
 import Foundation
 
 /// Everything `darkroom serve` can be told. `ServeCommand` fills it from flags, `DARKROOM_*`
@@ -64,8 +65,9 @@ public struct ServerSettings: Sendable {
     /// How long `/readyz` answers from its last check before checking again (the check writes
     /// and syncs a file, and anyone may ask).
     public var readinessInterval: Duration
-    /// How long storing a callback waits for a locked database before answering 503.
-    public var databaseBusyTimeout: TimeInterval
+    /// The task store: the SQLite file `<data>/darkroom.sqlite` unless `--database` names
+    /// another file or a PostgreSQL database; how long a callback waits for it before 503.
+    public var store: TaskStoreSettings
 
     public init(data: URL) {
         self.data = data
@@ -95,10 +97,8 @@ public struct ServerSettings: Sendable {
         maxConnections = 1024
         mediaWorker = nil
         mediaLimits = MediaWorkerLimits()
-        databaseBusyTimeout = 5
+        store = TaskStoreSettings(data: data)
     }
-
-    public var databasePath: String { data.appendingPathComponent("darkroom.sqlite").path }
 
     /// Whether the server listens only on this machine: `localhost` or a loopback address, judged
     /// as an address (`127.evil.com` is a name that may resolve anywhere).

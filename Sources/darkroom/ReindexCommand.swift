@@ -3,6 +3,7 @@ import DarkroomArchive
 import DarkroomCore
 import DarkroomQueue
 import Foundation
+import Logging
 
 struct ReindexCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -11,7 +12,7 @@ struct ReindexCommand: AsyncParsableCommand {
         discussion: """
             In a folder archive, lists every task folder with an index.json, in the order they were \
             archived, and replaces the catalog (archive/index.jsonl) in one rename. In a folder or \
-            a bucket, then adds to the task store (<data>/darkroom.sqlite) every archived task it \
+            a bucket, then adds to the task store (<data>/darkroom.sqlite, or --database) every archived task it \
             does not know, from its index.json and callback.json: a bucket has no index.jsonl, the \
             task store is its catalog, and this rebuilds it. A task whose index cannot be read is \
             left out and named on stderr, and the exit code is then 1.
@@ -20,6 +21,7 @@ struct ReindexCommand: AsyncParsableCommand {
 
     @OptionGroup var dataOptions: DataOptions
     @OptionGroup var archiveOptions: ArchiveOptions
+    @OptionGroup var databaseOptions: DatabaseOptions
 
     func run() async throws {
         let archive = try archiveOptions.existing(dataOptions)
@@ -35,17 +37,18 @@ struct ReindexCommand: AsyncParsableCommand {
             print("catalog \(folder.layout.catalog.path): \(rebuilt.entries.count) task(s)")
         }
         let data = URL(fileURLWithPath: dataOptions.data)
-        let path = data.appendingPathComponent("darkroom.sqlite").path
+        let settings = try databaseOptions.settings(data: dataOptions)
         let outcome: StoreRebuild.Outcome
         do {
             try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
-            let store = try SQLiteTaskStore(path: path)
-            outcome = try await StoreRebuild(archive: archive, store: store, scratch: data.appendingPathComponent(".reindex")).run()
+            outcome = try await settings.withStore(logger: Logger(label: "darkroom")) { store in
+                try await StoreRebuild(archive: archive, store: store, scratch: data.appendingPathComponent(".reindex")).run()
+            }
         } catch {
-            throw fail("cannot rebuild the task store \(path): \(error)")
+            throw fail("cannot rebuild the task store \(settings.database): \(error)")
         }
         for skipped in outcome.skipped { failed = fail("left out \(skipped)") }
-        print("task store \(path): \(outcome.restored) task(s) restored, \(outcome.known) already known")
+        print("task store \(settings.database): \(outcome.restored) task(s) restored, \(outcome.known) already known")
         if let failed { throw failed }
     }
 }

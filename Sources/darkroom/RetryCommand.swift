@@ -1,14 +1,16 @@
 import ArgumentParser
+import DarkroomCore
 import DarkroomQueue
 import Foundation
+import Logging
 
 struct RetryCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "retry",
         abstract: "Queue a failed task's archive job again, with fresh attempts.",
         discussion: """
-            Works on the data folder's database directly, so a running `darkroom serve` on the same \
-            folder takes the job within a second. Exit code 0 when queued; 1 when the task is not \
+            Works on the task store directly (the data folder's SQLite file, or --database), so a \
+            running `darkroom serve` on the same store takes the job at once. Exit code 0 when queued; 1 when the task is not \
             failed, or failed at the generator (it has no results to archive), when no such task \
             has been seen, or when the data folder has no database.
             """
@@ -18,22 +20,25 @@ struct RetryCommand: AsyncParsableCommand {
     var task: String
 
     @OptionGroup var dataOptions: DataOptions
+    @OptionGroup var databaseOptions: DatabaseOptions
 
     func run() async throws {
-        let path = URL(fileURLWithPath: dataOptions.data).appendingPathComponent("darkroom.sqlite").path
-        guard FileManager.default.fileExists(atPath: path) else { throw fail("no database at \(path)") }
+        let settings = try databaseOptions.settings(data: dataOptions)
+        if case .sqlite(let path) = settings.database, !FileManager.default.fileExists(atPath: path) {
+            throw fail("no database at \(path)")
+        }
+        let task = self.task
+        let retried: (task: TaskRecord, retried: Bool)?
         do {
-            let store = try SQLiteTaskStore(path: path)
-            guard let (record, retried) = try await store.retry(task, now: Date()) else {
-                throw fail("no task \(task) has been seen")
-            }
-            guard retried else {
-                let why = record.callbackID == nil ? "it has no succeeded callback to archive" : "only a failed task is retried"
-                throw fail("task \(task) is \(record.state.rawValue); \(why)")
-            }
-            print("task \(task) is queued again")
+            retried = try await settings.withStore(logger: Logger(label: "darkroom")) { store in try await store.retry(task, now: Date()) }
         } catch let error as StoreError {
             throw fail(error)
         }
+        guard let (record, queued) = retried else { throw fail("no task \(task) has been seen") }
+        guard queued else {
+            let why = record.callbackID == nil ? "it has no succeeded callback to archive" : "only a failed task is retried"
+            throw fail("task \(task) is \(record.state.rawValue); \(why)")
+        }
+        print("task \(task) is queued again")
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import DarkroomCore
 import DarkroomFetch
 import DarkroomMedia
+import DarkroomQueue
 import DarkroomServer
 import Foundation
 import Hummingbird
@@ -13,8 +14,9 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Run the service: the callback endpoint, the API and the archive workers.",
         discussion: """
-            Takes callbacks on POST /v1/callbacks/kling, stores each in SQLite (<data>/darkroom.sqlite) \
-            before answering 200, and archives succeeded tasks into <data>/archive with a download \
+            Takes callbacks on POST /v1/callbacks/kling, stores each in the task store (SQLite, \
+            <data>/darkroom.sqlite, or the PostgreSQL database of --database, which many processes \
+            may share) before answering 200, and archives succeeded tasks into <data>/archive with a download \
             stage and a media stage of their own. Every setting can also be given as an environment \
             variable DARKROOM_<NAME> (--download-workers: DARKROOM_DOWNLOAD_WORKERS) or as the key \
             <name> of the JSON file given by --config or DARKROOM_CONFIG ({"download-workers": 2}); \
@@ -31,13 +33,24 @@ struct ServeCommand: AsyncParsableCommand {
         "media-workers", "body-limit", "max-attempts", "retry-base-seconds", "lease-seconds", "shutdown-grace", "log-level",
         "media-in-process", "media-memory-limit", "media-file-size-limit", "media-deadline-base", "media-deadline-per-second",
         "idle-timeout", "body-timeout", "max-connections", "download-deadline", "min-free-bytes", "max-task-bytes", "ca-bundle",
-        "tls-cert", "tls-key",
+        "tls-cert", "tls-key", "database", "database-connections", "database-timeout",
     ]
 
     @Option(help: ArgumentHelp("The data folder: the database and the archive. Default: ./darkroom-data.", valueName: "dir"))
     var data: String?
 
     @OptionGroup var archiveOptions: ArchiveOptions
+
+    @Option(help: ArgumentHelp(
+        "The task store: sqlite:PATH, or postgres://user:password@host:port/database[?sslmode=disable|prefer|require] shared by many processes. Default: sqlite:<data>/darkroom.sqlite. Prefer DARKROOM_DATABASE for a password: a flag shows in ps.",
+        valueName: "url"))
+    var database: String?
+
+    @Option(help: "PostgreSQL: connections the pool may open at most. Default: 10.")
+    var databaseConnections: Int?
+
+    @Option(help: "Seconds an operation waits for the task store (a lock, a connection, an answer) before answering 503. Default: 5.")
+    var databaseTimeout: Int?
 
     @Option(help: "The address to listen on. Default: 127.0.0.1.")
     var host: String?
@@ -156,6 +169,15 @@ struct ServeCommand: AsyncParsableCommand {
     private func resolve(_ layers: SettingLayers) throws -> ServerSettings {
         var settings = ServerSettings(data: URL(fileURLWithPath: try layers.string(data, "data") ?? "darkroom-data"))
         settings.archive = try archiveOptions.settings(layers)
+        if let text = try layers.string(database, "database") {
+            do {
+                settings.store.database = try DatabaseSetting(parsing: text)
+            } catch {
+                throw ValidationError(error.reason)
+            }
+        }
+        settings.store.connections = try layers.int(databaseConnections, "database-connections", default: settings.store.connections, minimum: 2, maximum: 1000)
+        settings.store.timeout = .seconds(try layers.int(databaseTimeout, "database-timeout", default: 5, minimum: 1))
         settings.host = try layers.string(host, "host") ?? settings.host
         settings.port = try layers.int(port, "port", default: settings.port, minimum: 0, maximum: 65535)
         settings.tokens = try layers.list(token, "token")

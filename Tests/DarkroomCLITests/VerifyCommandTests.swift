@@ -55,7 +55,7 @@ import Testing
         let reindex = try await runDarkroom(["reindex", "--data", fixture.data.path])
         #expect(reindex.status == 0, "\(reindex.stderr)")
         let store = fixture.data.appendingPathComponent("darkroom.sqlite").path
-        #expect(reindex.stdout == "catalog \(catalog.path): 1 task(s)\ntask store \(store): 1 task(s) restored, 0 already known\n")
+        #expect(reindex.stdout == "catalog \(catalog.path): 1 task(s)\ntask store sqlite:\(store): 1 task(s) restored, 0 already known\n")
         #expect(try Data(contentsOf: catalog) == original)
         #expect(try await fixture.verify().status == 0)
     }

@@ -89,13 +89,13 @@ import Testing
 
     /// A database locked past its time-out is 503 with Retry-After, so the sender tries again.
     @Test func aLockedDatabaseAnswers503() async throws {
-        let settings = try testSettings("endpoint-locked") { $0.databaseBusyTimeout = 0.1 }
+        let settings = try testSettings("endpoint-locked") { $0.store.timeout = .milliseconds(100) }
         let body = try RepositoryFiles.sampleCallback("legacy-video-succeed.json")
         try await withRouter(settings) { client in
             // Another connection holds the write lock, as a long write of another process would.
             var configuration = Configuration()
             configuration.allowsUnsafeTransactions = true
-            let other = try DatabaseQueue(path: settings.databasePath, configuration: configuration)
+            let other = try DatabaseQueue(path: settings.data.appendingPathComponent("darkroom.sqlite").path, configuration: configuration)
             try await other.writeWithoutTransaction { db in try db.execute(sql: "BEGIN IMMEDIATE") }
             let response = try await client.postCallback(body)
             let ready = try await client.execute(uri: "/readyz", method: .get)
