@@ -190,6 +190,7 @@ struct ArchiveWorkers: Service {
             }
             metrics.stage("media", took: ContinuousClock.now - started)
             guard let index = await settle(outcome, item.job, item.logger) else { continue }
+            Checkpoint.reached("committed")
             metrics.problems(index.problems)
             do {
                 if try await store.complete(item.job, folder: index.folder, verdict: index.verdict, note: nil, now: Date()) {
