@@ -22,7 +22,9 @@ case "${1:-}" in
   # from PyPI into .build-python. chromium and its driver run the gallery's browser test; nginx
   # serves the HTTPS tests (a test CA's certificates, HTTP/2, TLS 1.1, a redirect to http).
   # fonts-liberation: Chromium recommends it, and without it the pages render without fonts.
-  --tests) packages+=(ffmpeg python3 python3-venv chromium chromium-driver fonts-liberation nginx curl) ;;
+  # postgresql: the tests start their own server in a scratch folder (as the postgres user when
+  # run as root) for the task store's PostgreSQL tests; psql reads its tables back.
+  --tests) packages+=(ffmpeg python3 python3-venv chromium chromium-driver fonts-liberation nginx curl postgresql) ;;
   "") ;;
   *) echo "setup: unknown option $1 (usage: scripts/setup.sh [--tests])" >&2; exit 64 ;;
 esac
