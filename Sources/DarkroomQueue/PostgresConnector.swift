@@ -10,6 +10,9 @@ struct PostgresConnector: Sendable {
     let connections: Int
     let timeout: Duration
 
+    /// A new connection (TCP, TLS, authentication) may take longer than a query: at least 10 s.
+    private var connectTimeout: Duration { max(timeout, .seconds(10)) }
+
     private var startupParameters: [(String, String)] {
         [("synchronous_commit", "on"), ("application_name", "darkroom")]
     }
@@ -23,7 +26,7 @@ struct PostgresConnector: Sendable {
         var configuration = PostgresClient.Configuration(
             host: address.host, port: address.port, username: address.user, password: address.password, database: address.database, tls: tls)
         configuration.options.maximumConnections = connections
-        configuration.options.connectTimeout = timeout
+        configuration.options.connectTimeout = connectTimeout
         configuration.options.additionalStartupParameters = startupParameters
         return configuration
     }
@@ -37,7 +40,7 @@ struct PostgresConnector: Sendable {
         }
         var configuration = PostgresConnection.Configuration(
             host: address.host, port: address.port, username: address.user, password: address.password, database: address.database, tls: tls)
-        configuration.options.connectTimeout = .milliseconds(Int64(timeout / .milliseconds(1)))
+        configuration.options.connectTimeout = .milliseconds(Int64(connectTimeout / .milliseconds(1)))
         configuration.options.additionalStartupParameters = startupParameters
         return try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
     }

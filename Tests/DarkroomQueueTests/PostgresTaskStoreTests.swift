@@ -129,7 +129,7 @@ import Testing
     @Test func aStoppedDatabaseIsUnavailableAndTheStoreReconnects() async throws {
         let server = try await TestPostgres()
         let url = try await server.newDatabase("outage")
-        let store = try await openPostgresStore(url)
+        let store = try await openPostgresStore(url, timeout: .seconds(3))
         _ = try await store.record(succeeded("before"))
         try await server.stop()
         let error = await #expect(throws: StoreError.self) { try await store.record(self.succeeded("during")) }
