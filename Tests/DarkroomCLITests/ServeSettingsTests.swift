@@ -84,3 +84,25 @@ import Testing
         #expect(short.logText.contains("a --token of 3 characters is short enough to guess"), "\(short.logText)")
     }
 }
+
+/// `--database` that cannot be used: a URL that does not parse is bad usage (64), a database that
+/// cannot be reached stops the server (1); neither message shows the password.
+@Suite struct DatabaseSettingTests {
+    @Test func aBadOrUnreachableDatabaseStopsTheServerWithoutShowingThePassword() async throws {
+        let folder = try makeTemporaryFolder("serve-database")
+        let malformed = try await runDarkroom(["serve", "--data", folder.path, "--database", "postgres://app:hunter2@db.internal"])
+        #expect(malformed.status == 64)
+        #expect(malformed.stderr.contains("name the database"), "\(malformed.stderr)")
+        #expect(!malformed.stderr.contains("hunter2"))
+
+        let unreachable = try await runDarkroom(["serve", "--data", folder.path, "--port", "0"],
+                                                environment: ["DARKROOM_DATABASE": "postgres://app:hunter2@127.0.0.1:\(try freePort())/darkroom?sslmode=disable"])
+        #expect(unreachable.status == 1)
+        #expect(unreachable.stderr.contains("the task store postgres://app@127.0.0.1:"), "\(unreachable.stderr)")
+        #expect(!unreachable.stderr.contains("hunter2"))
+
+        let retry = try await runDarkroom(["retry", "t1", "--database", "mysql://app:hunter2@db/x"])
+        #expect(retry.status == 64)
+        #expect(!retry.stderr.contains("hunter2"), "\(retry.stderr)")
+    }
+}
