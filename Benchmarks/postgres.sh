@@ -39,14 +39,13 @@ newdb() { psql_ -d postgres -c "CREATE DATABASE $1" >/dev/null; echo "postgres:/
 swift build -c release --product darkroom >&2
 
 start() {  # log name, arguments…: starts darkroom serve on a free port, prints "pid port"
-  local name=$1
+  local name=$1 port
   shift
-  .build/release/darkroom serve --port 0 --log-level "${LEVEL:-warning}" "$@" >"$work/$name.log" 2>&1 &
+  port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  .build/release/darkroom serve --port "$port" --log-level "${LEVEL:-warning}" "$@" >"$work/$name.log" 2>&1 &
   local pid=$!
   for _ in $(seq 200); do
-    local p
-    p=$(grep -oE 'listening on [^ ]+:[0-9]+' "$work/$name.log" | grep -oE '[0-9]+$' | head -1 || true)
-    if [[ -n $p ]] && curl -sf "http://127.0.0.1:$p/healthz" >/dev/null; then echo "$pid $p"; return; fi
+    if curl -sf "http://127.0.0.1:$port/healthz" >/dev/null; then echo "$pid $port"; return; fi
     sleep 0.1
   done
   cat "$work/$name.log" >&2
@@ -63,7 +62,6 @@ rate() { awk '/^Requests\/sec:/ {print $2}' "$1"; }
 ok() { awk '/^status 200:/ {print $3}' "$1"; }
 others() { awk '/^status / && $2 != "200:" {n += $3} END {print n + 0}' "$1"; }
 p99() { awk '/^p99_ms/ {print $2}' "$1"; }
-LEVEL=info  # the ingest processes log their start, nothing per callback
 
 echo "== 1. ingest, one process: SQLite, then PostgreSQL (${duration}s, 64 connections)" >&2
 read -r pid port < <(start sqlite --data "$work/sqlite" --download-workers 0 --media-workers 0)
@@ -86,6 +84,7 @@ wait "$wa" "$wb"
 stop "$pid_a" "$pid_b"
 two_rows=$(psql_ -d two -c "select count(*) from callbacks")
 
+LEVEL=info  # the doorbell is read from the workers' "job claimed" lines
 echo "== 3. archive $clips tiny clips: 1 process (4+2 workers) against 2 processes (2+1 each)" >&2
 mkdir -p "$work/clips"
 ffmpeg -v error -f lavfi -i testsrc2=size=160x90:rate=15 -t 1 -c:v libx264 -pix_fmt yuv420p "$work/clips/clip.mp4"

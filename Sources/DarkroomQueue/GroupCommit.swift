@@ -26,15 +26,19 @@ final class GroupCommit: Sendable {
 
     private struct Waiting {
         var items: [(callback: ReceivedCallback, answer: Answer)] = []
-        var writing = false
+        var writers = 0
     }
 
     private let writer: Writer
+    /// Transactions under way at once: 1 for SQLite, which has one writer anyway; more where
+    /// the database takes several (PostgreSQL), so that a batch forms while another commits.
+    private let concurrency: Int
     private let waiting = Mutex(Waiting())
     /// Callbacks in one transaction at most, so that one batch's latency stays bounded.
     private let batchLimit = 512
 
-    init(writer: @escaping Writer) {
+    init(concurrency: Int = 1, writer: @escaping Writer) {
+        self.concurrency = max(1, concurrency)
         self.writer = writer
     }
 
@@ -42,8 +46,8 @@ final class GroupCommit: Sendable {
         let result = await withCheckedContinuation { (answer: Answer) in
             let startWriter = waiting.withLock { state in
                 state.items.append((callback, answer))
-                guard !state.writing else { return false }
-                state.writing = true
+                guard state.writers < concurrency else { return false }
+                state.writers += 1
                 return true
             }
             if startWriter {
@@ -62,7 +66,7 @@ final class GroupCommit: Sendable {
             let batch = waiting.withLock { state in
                 let batch = Array(state.items.prefix(batchLimit))
                 state.items.removeFirst(batch.count)
-                if batch.isEmpty { state.writing = false }
+                if batch.isEmpty { state.writers -= 1 }
                 return batch
             }
             if batch.isEmpty { return }

@@ -4,10 +4,11 @@ import Logging
 import PostgresNIO
 
 /// Stores a batch of callbacks in one transaction, in a fixed number of round trips whatever the
-/// batch's size: lock the batch's tasks, read them, take the callbacks' ids, apply each callback
-/// (`CallbackPolicy`, in arrival order, a later callback of a task seeing the earlier one's
-/// change), write the callbacks and the changed tasks, and ring the other processes' doorbell when
-/// a job was queued (NOTIFY is sent at commit, never for a rolled-back batch).
+/// batch's size: lock the batch's tasks and take the callbacks' ids, read the tasks, apply each
+/// callback (`CallbackPolicy`, in arrival order, a later callback of a task seeing the earlier
+/// one's change), write the callbacks and the changed tasks in one statement, and ring the other
+/// processes' doorbell when a job was queued (NOTIFY is sent at commit, never for a rolled-back
+/// batch).
 ///
 /// The tasks are locked with transaction-scoped advisory locks taken in one order, so that two
 /// processes storing callbacks of the same task apply them one after the other (each reads what
@@ -19,24 +20,25 @@ enum PostgresCallbackBatch {
         _ callbacks: [ReceivedCallback], on connection: PostgresConnection, logger: Logger
     ) async throws -> [(task: TaskRecord, outcome: CallbackPolicy.Outcome)] {
         let taskIDs = Array(Set(callbacks.map(\.event.taskID)))
-        try await connection.query("""
-            SELECT pg_advisory_xact_lock(k) FROM (SELECT DISTINCT hashtextextended(t, 0) AS k FROM unnest(\(taskIDs)::text[]) AS t ORDER BY 1) AS keys
-            """, logger: logger)
+        var ids: [Int64] = []
+        for try await id in try await connection.query("""
+            WITH locked AS MATERIALIZED (
+                SELECT count(*) FROM (SELECT pg_advisory_xact_lock(k) FROM (
+                    SELECT DISTINCT hashtextextended(t, 0) AS k FROM unnest(\(taskIDs)::text[]) AS t ORDER BY 1) AS keys) AS taken)
+            SELECT nextval('callbacks_id_seq') FROM locked, generate_series(1, \(callbacks.count))
+            """, logger: logger).decode(Int64.self) {
+            ids.append(id)
+        }
+        guard ids.count == callbacks.count else { throw PostgresRows.UnreadableRow(what: "the callbacks' ids") }
         var tasks: [String: TaskRecord] = [:]
         for try await row in try await connection.query(
             "SELECT \(unescaped: PostgresRows.taskColumns) FROM tasks WHERE id = ANY(\(taskIDs)::text[])", logger: logger) {
             let task = try PostgresRows.task(row)
             tasks[task.id] = task
         }
-        var ids: [Int64] = []
-        for try await id in try await connection.query(
-            "SELECT nextval('callbacks_id_seq') FROM generate_series(1, \(callbacks.count))", logger: logger).decode(Int64.self) {
-            ids.append(id)
-        }
-        guard ids.count == callbacks.count else { throw PostgresRows.UnreadableRow(what: "the callbacks' ids") }
 
         var results: [(task: TaskRecord, outcome: CallbackPolicy.Outcome)] = []
-        var callbackRows: [PostgresRows.CallbackRow] = []
+        var stored: [(id: Int64, callback: ReceivedCallback, outcome: CallbackPolicy.Outcome)] = []
         var changed: [String: TaskRecord] = [:]
         var queued = false
         for (callback, id) in zip(callbacks, ids) {
@@ -47,17 +49,18 @@ enum PostgresCallbackBatch {
                 changed[task.id] = task
                 if task.state == .queued { queued = true }
             }
-            callbackRows.append(PostgresRows.CallbackRow(id: id, callback, outcome: outcome))
+            stored.append((id, callback, outcome))
             results.append((task, outcome))
         }
         try await connection.query("""
-            INSERT INTO callbacks (id, task_id, received_at, status, status_spelling, updated_at, outcome, headers, body)
-            SELECT id, task_id, received_at, status, status_spelling, updated_at, outcome, headers, decode(body, 'base64')
-            FROM jsonb_to_recordset(\(try PostgresRows.json(callbackRows))::jsonb) \(unescaped: PostgresRows.callbackRecordColumns)
+            WITH stored AS (
+                INSERT INTO callbacks (id, task_id, received_at, status, status_spelling, updated_at, outcome, headers, body)
+                SELECT id, task_id, received_at, status, status_spelling, updated_at, outcome, headers, decode(body, 'base64')
+                FROM jsonb_to_recordset(\(PostgresRows.json(stored))::jsonb) \(unescaped: PostgresRows.callbackRecordColumns))
+            \(unescaped: upsertSQL)
+            FROM jsonb_to_recordset(\(PostgresRows.json(Array(changed.values)))::jsonb) \(unescaped: PostgresRows.taskRecordColumns)
+            \(unescaped: upsertConflictSQL)
             """, logger: logger)
-        if !changed.isEmpty {
-            try await upsert(Array(changed.values), on: connection, logger: logger)
-        }
         if queued {
             try await connection.query("SELECT pg_notify(\(jobChannel), '')", logger: logger)
         }
@@ -67,19 +70,27 @@ enum PostgresCallbackBatch {
     /// Writes whole task rows, inserted or replaced.
     static func upsert(_ tasks: [TaskRecord], on connection: PostgresConnection, logger: Logger) async throws {
         try await connection.query("""
-            INSERT INTO tasks (id, state, status, message, shape, external_id, created_at, updated_at, tags, result_key, callback_id,
-                last_error, attempts, next_attempt_at, lease_owner, lease_expires_at, folder, verdict, first_seen_at, changed_at)
-            SELECT id, state, status, message, shape, external_id, created_at, updated_at, tags, result_key, callback_id,
-                last_error, attempts, next_attempt_at, lease_owner, lease_expires_at, folder, verdict, first_seen_at, changed_at
-            FROM jsonb_to_recordset(\(try PostgresRows.json(tasks.map(PostgresRows.TaskRow.init)))::jsonb)
-                \(unescaped: PostgresRows.taskRecordColumns)
-            ON CONFLICT (id) DO UPDATE SET state = excluded.state, status = excluded.status, message = excluded.message,
-                shape = excluded.shape, external_id = excluded.external_id, created_at = excluded.created_at,
-                updated_at = excluded.updated_at, tags = excluded.tags, result_key = excluded.result_key,
-                callback_id = excluded.callback_id, last_error = excluded.last_error, attempts = excluded.attempts,
-                next_attempt_at = excluded.next_attempt_at, lease_owner = excluded.lease_owner,
-                lease_expires_at = excluded.lease_expires_at, folder = excluded.folder, verdict = excluded.verdict,
-                changed_at = excluded.changed_at
+            \(unescaped: upsertSQL)
+            FROM jsonb_to_recordset(\(PostgresRows.json(tasks))::jsonb) \(unescaped: PostgresRows.taskRecordColumns)
+            \(unescaped: upsertConflictSQL)
             """, logger: logger)
     }
+
+    /// `upsertSQL FROM <rows> upsertConflictSQL` inserts or replaces whole task rows.
+    private static let upsertSQL = """
+        INSERT INTO tasks (id, state, status, message, shape, external_id, created_at, updated_at, tags, result_key, callback_id,
+            last_error, attempts, next_attempt_at, lease_owner, lease_expires_at, folder, verdict, first_seen_at, changed_at)
+        SELECT id, state, status, message, shape, external_id, created_at, updated_at, tags, result_key, callback_id,
+            last_error, attempts, next_attempt_at, lease_owner, lease_expires_at, folder, verdict, first_seen_at, changed_at
+        """
+
+    private static let upsertConflictSQL = """
+        ON CONFLICT (id) DO UPDATE SET state = excluded.state, status = excluded.status, message = excluded.message,
+            shape = excluded.shape, external_id = excluded.external_id, created_at = excluded.created_at,
+            updated_at = excluded.updated_at, tags = excluded.tags, result_key = excluded.result_key,
+            callback_id = excluded.callback_id, last_error = excluded.last_error, attempts = excluded.attempts,
+            next_attempt_at = excluded.next_attempt_at, lease_owner = excluded.lease_owner,
+            lease_expires_at = excluded.lease_expires_at, folder = excluded.folder, verdict = excluded.verdict,
+            changed_at = excluded.changed_at
+        """
 }

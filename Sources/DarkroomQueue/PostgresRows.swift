@@ -54,44 +54,23 @@ enum PostgresRows {
             updatedAt: updatedAt.map(date), outcome: outcome, headers: try dictionary(headers, "the headers of callback \(id)"), body: body)
     }
 
-    /// A task as a row of `jsonb_to_recordset`: see `taskRecordset`.
-    struct TaskRow: Encodable {
-        let id, state, status, message, shape: String
-        let external_id: String?
-        let created_at, updated_at: Int64?
-        let tags: [String: String]
-        let result_key: String?
-        let callback_id: Int64?
-        let last_error: String?
-        let attempts: Int
-        let next_attempt_at: Int64?
-        let lease_owner: String?
-        let lease_expires_at: Int64?
-        let folder, verdict: String?
-        let first_seen_at, changed_at: Int64
-
-        init(_ task: TaskRecord) {
-            id = text(task.id)
-            state = task.state.rawValue
-            status = task.status.rawValue
-            message = text(task.message)
-            shape = task.shape.rawValue
-            external_id = task.externalID.map(text)
-            created_at = task.createdAt?.millisecondsSince1970
-            updated_at = task.updatedAt?.millisecondsSince1970
-            tags = texts(task.tags)
-            result_key = task.resultKey
-            callback_id = task.callbackID
-            last_error = task.lastError.map(text)
-            attempts = task.attempts
-            next_attempt_at = task.nextAttemptAt?.millisecondsSince1970
-            lease_owner = task.leaseOwner
-            lease_expires_at = task.leaseExpiresAt?.millisecondsSince1970
-            folder = task.folder
-            verdict = task.verdict?.rawValue
-            first_seen_at = task.firstSeenAt.millisecondsSince1970
-            changed_at = task.changedAt.millisecondsSince1970
+    /// Tasks as rows of `jsonb_to_recordset`, with `taskRecordColumns`.
+    static func json(_ tasks: [TaskRecord]) -> String {
+        var rows = RecordsetJSON()
+        for task in tasks {
+            rows.row([
+                "id": .text(task.id), "state": .text(task.state.rawValue), "status": .text(task.status.rawValue),
+                "message": .text(task.message), "shape": .text(task.shape.rawValue), "external_id": .text(task.externalID),
+                "created_at": .integer(task.createdAt?.millisecondsSince1970), "updated_at": .integer(task.updatedAt?.millisecondsSince1970),
+                "tags": .object(task.tags), "result_key": .text(task.resultKey), "callback_id": .integer(task.callbackID),
+                "last_error": .text(task.lastError), "attempts": .integer(Int64(task.attempts)),
+                "next_attempt_at": .integer(task.nextAttemptAt?.millisecondsSince1970), "lease_owner": .text(task.leaseOwner),
+                "lease_expires_at": .integer(task.leaseExpiresAt?.millisecondsSince1970), "folder": .text(task.folder),
+                "verdict": .text(task.verdict?.rawValue), "first_seen_at": .integer(task.firstSeenAt.millisecondsSince1970),
+                "changed_at": .integer(task.changedAt.millisecondsSince1970),
+            ])
         }
+        return rows.document
     }
 
     /// The columns of `jsonb_to_recordset(…)` for `TaskRow`s.
@@ -102,28 +81,20 @@ enum PostgresRows {
             changed_at bigint)
         """
 
-    /// A callback as a row of `jsonb_to_recordset`, its body in Base64 (JSONEncoder's way).
-    struct CallbackRow: Encodable {
-        let id: Int64
-        let task_id: String
-        let received_at: Int64
-        let status, status_spelling: String
-        let updated_at: Int64?
-        let outcome: String
-        let headers: [String: String]
-        let body: Data
-
-        init(id: Int64, _ callback: ReceivedCallback, outcome: CallbackPolicy.Outcome) {
-            self.id = id
-            task_id = text(callback.event.taskID)
-            received_at = callback.receivedAt.millisecondsSince1970
-            status = callback.event.status.rawValue
-            status_spelling = text(callback.event.statusSpelling)
-            updated_at = callback.event.updatedAt?.millisecondsSince1970
-            self.outcome = outcome.rawValue
-            headers = texts(callback.headers)
-            body = callback.body
+    /// Callbacks, each with its id and outcome, as rows of `jsonb_to_recordset`, with
+    /// `callbackRecordColumns`; the body in Base64.
+    static func json(_ callbacks: [(id: Int64, callback: ReceivedCallback, outcome: CallbackPolicy.Outcome)]) -> String {
+        var rows = RecordsetJSON()
+        for (id, callback, outcome) in callbacks {
+            let event = callback.event
+            rows.row([
+                "id": .integer(id), "task_id": .text(event.taskID), "received_at": .integer(callback.receivedAt.millisecondsSince1970),
+                "status": .text(event.status.rawValue), "status_spelling": .text(event.statusSpelling),
+                "updated_at": .integer(event.updatedAt?.millisecondsSince1970), "outcome": .text(outcome.rawValue),
+                "headers": .object(callback.headers), "body": .bytes(callback.body),
+            ])
         }
+        return rows.document
     }
 
     /// The columns of `jsonb_to_recordset(…)` for `CallbackRow`s.
@@ -131,10 +102,6 @@ enum PostgresRows {
         AS r(id bigint, task_id text, received_at bigint, status text, status_spelling text,
             updated_at bigint, outcome text, headers jsonb, body text)
         """
-
-    static func json(_ rows: some Encodable) throws -> String {
-        String(decoding: try JSONEncoder().encode(rows), as: UTF8.self)
-    }
 
     struct UnreadableRow: Error, CustomStringConvertible {
         let what: String
@@ -149,14 +116,4 @@ enum PostgresRows {
         guard let value = try? JSONDecoder().decode([String: String].self, from: Data(json.utf8)) else { throw UnreadableRow(what: what) }
         return value
     }
-}
-
-/// PostgreSQL's text holds no NUL character, which a callback's JSON may carry (`\u0000`): each
-/// becomes U+FFFD in the columns, while the body keeps every byte as it came.
-private func text(_ value: String) -> String {
-    value.contains("\0") ? value.replacingOccurrences(of: "\0", with: "\u{FFFD}") : value
-}
-
-private func texts(_ values: [String: String]) -> [String: String] {
-    Dictionary(values.map { (text($0.key), text($0.value)) }, uniquingKeysWith: { first, _ in first })
 }
