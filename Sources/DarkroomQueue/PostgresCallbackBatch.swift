@@ -11,8 +11,10 @@ import PostgresNIO
 /// batch).
 ///
 /// The tasks are locked with transaction-scoped advisory locks taken in one order, so that two
-/// processes storing callbacks of the same task apply them one after the other (each reads what
-/// the other committed), and two batches never wait on each other in a cycle.
+/// batches storing callbacks of the same task apply them one after the other (each reads what
+/// the other committed), and two batches never wait on each other in a cycle. Their rows are
+/// read `FOR UPDATE`: a worker's write of the same task (a claim skips it, a lease update waits)
+/// is then judged against what the batch wrote, never overwritten by the batch's older read.
 enum PostgresCallbackBatch {
     static let jobChannel = "darkroom_jobs"
 
@@ -32,7 +34,7 @@ enum PostgresCallbackBatch {
         guard ids.count == callbacks.count else { throw PostgresRows.UnreadableRow(what: "the callbacks' ids") }
         var tasks: [String: TaskRecord] = [:]
         for try await row in try await connection.query(
-            "SELECT \(unescaped: PostgresRows.taskColumns) FROM tasks WHERE id = ANY(\(taskIDs)::text[])", logger: logger) {
+            "SELECT \(unescaped: PostgresRows.taskColumns) FROM tasks WHERE id = ANY(\(taskIDs)::text[]) FOR UPDATE", logger: logger) {
             let task = try PostgresRows.task(row)
             tasks[task.id] = task
         }

@@ -185,107 +185,10 @@ public final class PostgresTaskStore: TaskStore {
         if !writable { throw StoreError(.unavailable, "the database at \(address) takes no writes (read-only, or a standby)") }
     }
 
-    // MARK: Jobs
-
-    public func claim(owner: String, lease: Duration, now: Date) async throws(StoreError) -> Job? {
-        let at = now.millisecondsSince1970
-        let until = (now + lease.timeInterval).millisecondsSince1970
-        return try await perform("claim a job") { client, logger in
-            for try await (id, callbackID, attempts) in try await client.query("""
-                UPDATE tasks SET state = 'downloading', lease_owner = \(owner), lease_expires_at = \(until), attempts = attempts + 1,
-                    changed_at = \(at)
-                WHERE id = (SELECT id FROM tasks WHERE state = 'queued' AND next_attempt_at <= \(at) ORDER BY next_attempt_at
-                            LIMIT 1 FOR UPDATE SKIP LOCKED)
-                RETURNING id, callback_id, attempts
-                """, logger: logger).decode((String, Int64?, Int64).self) {
-                guard let callbackID else { return nil }
-                return Job(taskID: id, callbackID: callbackID, owner: owner, attempt: Int(clamping: attempts))
-            }
-            return nil
-        }
-    }
-
-    public func startProcessing(_ job: Job, lease: Duration, now: Date) async throws(StoreError) -> Bool {
-        try await leased(job, "SET state = 'processing', lease_expires_at = \((now + lease.timeInterval).millisecondsSince1970), changed_at = \(now.millisecondsSince1970)")
-    }
-
-    public func renew(_ job: Job, lease: Duration, now: Date) async throws(StoreError) -> Bool {
-        try await leased(job, "SET lease_expires_at = \((now + lease.timeInterval).millisecondsSince1970)")
-    }
-
-    public func complete(_ job: Job, folder: String, verdict: Verdict, note: String?, now: Date) async throws(StoreError) -> Bool {
-        try await leased(job, """
-            SET state = 'archived', folder = \(folder), verdict = \(verdict.rawValue), last_error = \(note), lease_owner = NULL,
-                lease_expires_at = NULL, next_attempt_at = NULL, changed_at = \(now.millisecondsSince1970)
-            """)
-    }
-
-    public func fail(_ job: Job, error: String, retryAt: Date?, now: Date) async throws(StoreError) -> Bool {
-        try await leased(job, """
-            SET state = \(retryAt == nil ? "failed" : "queued"), last_error = \(error), next_attempt_at = \(retryAt?.millisecondsSince1970),
-                lease_owner = NULL, lease_expires_at = NULL, changed_at = \(now.millisecondsSince1970)
-            """)
-    }
-
-    public func release(_ job: Job, retryAt: Date, note: String?, now: Date) async throws(StoreError) -> Bool {
-        try await leased(job, """
-            SET state = 'queued', attempts = attempts - 1, next_attempt_at = \(retryAt.millisecondsSince1970),
-                last_error = COALESCE(\(note), last_error), lease_owner = NULL, lease_expires_at = NULL,
-                changed_at = \(now.millisecondsSince1970)
-            """, notify: true)
-    }
-
-    /// One statement, so that a job is either failed for good or queued again, never both, and
-    /// two processes reclaiming at once each take a job at most once.
-    public func reclaimExpired(now: Date, maxAttempts: Int) async throws(StoreError) -> Int {
-        let at = now.millisecondsSince1970
-        let died = JobFailure.workerDied(attempts: maxAttempts)
-        let states = try await perform("reclaim expired leases") { client, logger in
-            try await client.withTransaction(logger: logger) { connection in
-                var states: [String] = []
-                for try await state in try await connection.query("""
-                    UPDATE tasks SET
-                        state = CASE WHEN attempts >= \(maxAttempts) THEN 'failed' ELSE 'queued' END,
-                        last_error = CASE WHEN attempts >= \(maxAttempts) THEN \(died) ELSE last_error END,
-                        next_attempt_at = CASE WHEN attempts >= \(maxAttempts) THEN NULL ELSE \(at) END,
-                        lease_owner = NULL, lease_expires_at = NULL, changed_at = \(at)
-                    WHERE state IN ('downloading', 'processing') AND lease_expires_at < \(at)
-                    RETURNING state
-                    """, logger: logger).decode(String.self) {
-                    states.append(state)
-                }
-                if states.contains("queued") { try await Self.notify(connection, logger: logger) }
-                return states
-            }
-        }
-        return states.count
-    }
-
-    public func retry(_ id: String, now: Date) async throws(StoreError) -> (task: TaskRecord, retried: Bool)? {
-        let at = now.millisecondsSince1970
-        return try await perform("retry task \(id)") { client, logger in
-            try await client.withTransaction(logger: logger) { connection in
-                var retried = false
-                for try await _ in try await connection.query("""
-                    UPDATE tasks SET state = 'queued', attempts = 0, next_attempt_at = \(at), last_error = NULL, changed_at = \(at)
-                    WHERE id = \(id) AND state = 'failed' AND callback_id IS NOT NULL RETURNING id
-                    """, logger: logger) {
-                    retried = true
-                }
-                if retried { try await Self.notify(connection, logger: logger) }
-                for try await row in try await connection.query(
-                    "SELECT \(unescaped: PostgresRows.taskColumns) FROM tasks WHERE id = \(id)", logger: logger) {
-                    return (try PostgresRows.task(row), retried)
-                }
-                return nil
-            }
-        }
-    }
-
     // MARK: Plumbing
 
     /// An update of the job's task that applies only while `job` still holds its lease.
-    private func leased(_ job: Job, _ set: PostgresQuery, notify: Bool = false) async throws(StoreError) -> Bool {
+    func leased(_ job: Job, _ set: PostgresQuery, notify: Bool = false) async throws(StoreError) -> Bool {
         var query = set
         query.sql = "UPDATE tasks \(set.sql) WHERE id = $\(set.binds.count + 1) AND lease_owner = $\(set.binds.count + 2) AND callback_id = $\(set.binds.count + 3) RETURNING id"
         query.binds.append(job.taskID)
@@ -302,7 +205,7 @@ public final class PostgresTaskStore: TaskStore {
         }
     }
 
-    private static func notify(_ connection: PostgresConnection, logger: Logger) async throws {
+    static func notify(_ connection: PostgresConnection, logger: Logger) async throws {
         try await connection.query("SELECT pg_notify(\(PostgresCallbackBatch.jobChannel), '')", logger: logger)
     }
 
@@ -314,7 +217,7 @@ public final class PostgresTaskStore: TaskStore {
         }
     }
 
-    private func perform<T: Sendable>(
+    func perform<T: Sendable>(
         _ what: String, _ body: @escaping @Sendable (PostgresClient, Logger) async throws -> T
     ) async throws(StoreError) -> T {
         let (client, logger) = (self.client, self.logger)
