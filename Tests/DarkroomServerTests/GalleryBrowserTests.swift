@@ -47,9 +47,15 @@ import Testing
                 const report = () => done({readyState: video.readyState, width: video.videoWidth, error: video.error && video.error.code,
                   cues: video.textTracks[0].cues ? video.textTracks[0].cues.length : 0,
                   thumbnails: [...document.querySelectorAll(".thumbs img")].length});
+                // Read once the storyboard track has loaded (or failed) and the player has its
+                // metadata: events, not a pause, which a loaded machine outlasted.
+                const track = document.querySelector("video track");
+                const loaded = new Promise(r => {
+                  if (track.readyState >= 2) r(); else { track.addEventListener("load", r); track.addEventListener("error", r); } });
+                const metadata = new Promise(r => {
+                  if (video.readyState >= 1) r(); else { video.addEventListener("loadedmetadata", r); video.addEventListener("error", r); } });
                 video.textTracks[0].mode = "hidden";
-                if (video.readyState >= 1) setTimeout(report, 300);
-                else { video.addEventListener("loadedmetadata", () => setTimeout(report, 300)); video.addEventListener("error", report); }
+                Promise.all([loaded, metadata]).then(report);
             """)
             driver.save_screenshot(shots + "/task.png")
             print(json.dumps({"grid": grid, "page": page}))
