@@ -4,7 +4,7 @@ import Synchronization
 
 /// The task store in memory: the same rules as `SQLiteTaskStore` (both apply `CallbackPolicy`
 /// and the same lease conditions), nothing durable. For tests of what sits on a store, and the
-/// reference the SQLite store (and a later PostgreSQL one) is checked against.
+/// reference the SQLite and PostgreSQL stores are checked against.
 public final class MemoryTaskStore: TaskStore {
     private struct State {
         var tasks: [String: TaskRecord] = [:]
