@@ -125,7 +125,7 @@ let package = Package(
         .target(name: "DarkroomTestSupport", path: "Tests/DarkroomTestSupport"),
         .testTarget(
             name: "DarkroomCoreTests",
-            dependencies: ["DarkroomCore"],
+            dependencies: ["DarkroomCore", "DarkroomTestSupport"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "DarkroomFetchTests", dependencies: ["DarkroomFetch", "DarkroomTestSupport"]),

@@ -61,7 +61,7 @@ enum PostgresCallbackBatch {
                 FROM jsonb_to_recordset(\(PostgresRows.json(stored))::jsonb) \(unescaped: PostgresRows.callbackRecordColumns))
             \(unescaped: upsertSQL)
             FROM jsonb_to_recordset(\(PostgresRows.json(Array(changed.values)))::jsonb) \(unescaped: PostgresRows.taskRecordColumns)
-            \(unescaped: upsertConflictSQL)
+            \(unescaped: Schema.replaceTaskOnConflict)
             """, logger: logger)
         if queued {
             try await connection.query("SELECT pg_notify(\(jobChannel), '')", logger: logger)
@@ -74,25 +74,15 @@ enum PostgresCallbackBatch {
         try await connection.query("""
             \(unescaped: upsertSQL)
             FROM jsonb_to_recordset(\(PostgresRows.json(tasks))::jsonb) \(unescaped: PostgresRows.taskRecordColumns)
-            \(unescaped: upsertConflictSQL)
+            \(unescaped: Schema.replaceTaskOnConflict)
             """, logger: logger)
     }
 
-    /// `upsertSQL FROM <rows> upsertConflictSQL` inserts or replaces whole task rows.
+    /// `upsertSQL FROM <rows> Schema.replaceTaskOnConflict` inserts or replaces whole task rows.
     private static let upsertSQL = """
         INSERT INTO tasks (id, state, status, message, shape, external_id, created_at, updated_at, tags, result_key, callback_id,
             last_error, attempts, next_attempt_at, lease_owner, lease_expires_at, folder, verdict, first_seen_at, changed_at)
         SELECT id, state, status, message, shape, external_id, created_at, updated_at, tags, result_key, callback_id,
             last_error, attempts, next_attempt_at, lease_owner, lease_expires_at, folder, verdict, first_seen_at, changed_at
-        """
-
-    private static let upsertConflictSQL = """
-        ON CONFLICT (id) DO UPDATE SET state = excluded.state, status = excluded.status, message = excluded.message,
-            shape = excluded.shape, external_id = excluded.external_id, created_at = excluded.created_at,
-            updated_at = excluded.updated_at, tags = excluded.tags, result_key = excluded.result_key,
-            callback_id = excluded.callback_id, last_error = excluded.last_error, attempts = excluded.attempts,
-            next_attempt_at = excluded.next_attempt_at, lease_owner = excluded.lease_owner,
-            lease_expires_at = excluded.lease_expires_at, folder = excluded.folder, verdict = excluded.verdict,
-            changed_at = excluded.changed_at
         """
 }

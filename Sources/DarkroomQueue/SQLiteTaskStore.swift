@@ -71,13 +71,7 @@ public final class SQLiteTaskStore: TaskStore {
             INSERT INTO tasks (id, state, status, message, shape, external_id, created_at, updated_at, tags, result_key,
                 callback_id, last_error, attempts, next_attempt_at, lease_owner, lease_expires_at, folder, verdict, first_seen_at, changed_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT(id) DO UPDATE SET state = excluded.state, status = excluded.status, message = excluded.message,
-                shape = excluded.shape, external_id = excluded.external_id, created_at = excluded.created_at,
-                updated_at = excluded.updated_at, tags = excluded.tags, result_key = excluded.result_key,
-                callback_id = excluded.callback_id, last_error = excluded.last_error, attempts = excluded.attempts,
-                next_attempt_at = excluded.next_attempt_at, lease_owner = excluded.lease_owner,
-                lease_expires_at = excluded.lease_expires_at, folder = excluded.folder, verdict = excluded.verdict,
-                changed_at = excluded.changed_at
+            \(Schema.replaceTaskOnConflict)
             """)
         try statement.execute(arguments: [
             task.id, task.state.rawValue, task.status.rawValue, task.message, task.shape.rawValue, task.externalID,

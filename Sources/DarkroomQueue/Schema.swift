@@ -5,6 +5,18 @@ import GRDB
 /// The versions are those of the PostgreSQL store (`PostgresSchema`): "v1" is its version 1, and
 /// so on. A file that a newer darkroom migrated holds versions this one does not know: refused.
 enum Schema {
+    /// How an upsert of a whole task row replaces the row it meets, in both stores' SQL: every
+    /// column but the id and the time Darkroom first saw the task.
+    static let replaceTaskOnConflict = """
+        ON CONFLICT (id) DO UPDATE SET state = excluded.state, status = excluded.status, message = excluded.message,
+            shape = excluded.shape, external_id = excluded.external_id, created_at = excluded.created_at,
+            updated_at = excluded.updated_at, tags = excluded.tags, result_key = excluded.result_key,
+            callback_id = excluded.callback_id, last_error = excluded.last_error, attempts = excluded.attempts,
+            next_attempt_at = excluded.next_attempt_at, lease_owner = excluded.lease_owner,
+            lease_expires_at = excluded.lease_expires_at, folder = excluded.folder, verdict = excluded.verdict,
+            changed_at = excluded.changed_at
+        """
+
     static func newer(_ applied: Set<String>) -> String {
         let unknown = applied.subtracting(migrator.migrations).sorted()
         return "the database holds schema versions this darkroom does not know (\(unknown.joined(separator: ", "))): it was upgraded by a newer darkroom; run that one"

@@ -1,4 +1,5 @@
 import DarkroomCore
+import DarkroomTestSupport
 import Foundation
 import Testing
 
@@ -132,18 +133,6 @@ import Testing
 
 /// Random documents written by Foundation's serializer read back as the trees they were made from.
 @Suite struct JSONParserRoundTripTests {
-    /// SplitMix64: the same documents on every run.
-    struct SeededGenerator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static let alphabet: [Character] = ["a", "Z", "0", " ", "\"", "\\", "/", "\n", "\t", "\u{1}", "\u{1F}", "é", "動", "😀", "\u{7F}", "\u{2028}"]
 
     func randomString(_ rng: inout SeededGenerator) -> String {
@@ -183,7 +172,7 @@ import Testing
     }
 
     @Test func foundationsOutputReadsBackAsItsTree() throws {
-        var rng = SeededGenerator(state: 2026)
+        var rng = SeededGenerator(seed: 2026)
         for _ in 0..<2_000 {
             let (tree, object) = randomTree(0, &rng)
             let text = try JSONSerialization.data(withJSONObject: object, options: [.fragmentsAllowed])

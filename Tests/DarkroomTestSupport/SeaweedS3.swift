@@ -17,9 +17,7 @@ public final class SeaweedS3: @unchecked Sendable {
     }
 
     private let ports: [Int]
-    private var process: Process?
-    /// Closed when this process ends, however it ends, which kills weed.
-    private var lifeline: Pipe?
+    private var running: LifelineProcess?
 
     public static var executable: String {
         RepositoryFiles.root.appendingPathComponent(".build-python/bin/weed").path
@@ -43,18 +41,10 @@ public final class SeaweedS3: @unchecked Sendable {
         try await start()
     }
 
-    deinit {
-        try? lifeline?.fileHandleForWriting.close()
-    }
-
     /// Starts weed and returns once its S3 port answers a signed request.
     public func start() async throws {
         let data = folder.appendingPathComponent("data")
         try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
-        let log = folder.appendingPathComponent("weed.log")
-        if !FileManager.default.fileExists(atPath: log.path) { _ = FileManager.default.createFile(atPath: log.path, contents: nil) }
-        let output = try FileHandle(forWritingTo: log)
-        try output.seekToEnd()
         let arguments = [
             "server", "-dir=\(data.path)", "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
             "-master.port=\(ports[0])", "-master.port.grpc=\(ports[1])", "-volume.port=\(ports[2])", "-volume.port.grpc=\(ports[3])",
@@ -62,37 +52,19 @@ public final class SeaweedS3: @unchecked Sendable {
             "-s3.port.iceberg=0", "-s3.port.lance=0", "-iam=false", "-master.telemetry=false", "-volume.max=500", "-master.volumeSizeLimitMB=128",
             "-s3.config=\(folder.appendingPathComponent("s3.json").path)",
         ]
-        let process = Process()
-        let lifeline = Pipe()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = [
-            // The shell becomes weed (exec keeps its pid), so `process` is weed itself; the
-            // watcher forked before it kills that pid when the lifeline closes. (A shell that
-            // waited for weed instead would never see it end: it inherits SIGCHLD blocked from
-            // the test's thread, and dash's `wait` then never returns.)
-            "-c", #"exec 3<&0; (cat <&3 >/dev/null; kill -9 $$) & exec "$0" "$@" </dev/null 3<&-"#,
-            Self.executable,
-        ] + arguments
-        process.standardOutput = output
-        process.standardError = output
-        process.standardInput = lifeline
-        try process.run()
-        self.process = process
-        self.lifeline = lifeline
+        let running = try LifelineProcess([Self.executable] + arguments, log: folder.appendingPathComponent("weed.log"))
+        self.running = running
         try await waitUntil("SeaweedFS answers S3 on \(port)", timeout: .seconds(60)) {
-            guard process.isRunning else {
-                throw SeaweedS3Error.exited((try? String(contentsOf: log, encoding: .utf8).suffix(2000)).map(String.init) ?? "")
-            }
+            guard running.process.isRunning else { throw SeaweedS3Error.exited(running.logTail) }
             return try await answersS3()
         }
     }
 
     /// Kills weed at once (SIGKILL), as a crash or a pulled cable would stop it.
     public func kill() {
-        try? lifeline?.fileHandleForWriting.close()
-        process?.waitUntilExit()
-        process = nil
-        lifeline = nil
+        running?.kill()
+        running?.process.waitUntilExit()
+        running = nil
     }
 
     /// Whether the store takes a write: a bucket of its own made (or there) and an object put
@@ -123,16 +95,8 @@ public enum SeaweedS3Error: Error, CustomStringConvertible {
 
 /// One SeaweedFS per test process, started by the first test that asks; tests each use a
 /// bucket of their own on it.
-public actor SharedSeaweedS3 {
-    public static let shared = SharedSeaweedS3()
-    private var started: Task<SeaweedS3, any Error>?
-
-    public func server() async throws -> SeaweedS3 {
-        if let started { return try await started.value }
-        let task = Task { try await SeaweedS3() }
-        started = task
-        return try await task.value
-    }
+public enum SharedSeaweedS3 {
+    public static let shared = SharedServer { try await SeaweedS3() }
 }
 
 /// A bucket name no other test uses.

@@ -143,14 +143,6 @@ public enum TLSTestServerError: Error, CustomStringConvertible {
 }
 
 /// One nginx per test process, started by the first test that asks.
-public actor SharedTLSServer {
-    public static let shared = SharedTLSServer()
-    private var started: Task<TLSTestServer, any Error>?
-
-    public func server() async throws -> TLSTestServer {
-        if let started { return try await started.value }
-        let task = Task { try await TLSTestServer(body: pseudoRandomBytes(300_000, seed: 3)) }
-        started = task
-        return try await task.value
-    }
+public enum SharedTLSServer {
+    public static let shared = SharedServer { try await TLSTestServer(body: pseudoRandomBytes(300_000, seed: 3)) }
 }

@@ -12,9 +12,7 @@ public final class TestPostgres: @unchecked Sendable {
 
     public let folder: URL
     public let port: Int
-    private var process: Process?
-    /// Closed when this process ends, however it ends, which kills the server.
-    private var lifeline: Pipe?
+    private var running: LifelineProcess?
 
     private static var binaries: URL {
         let versions = (try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql")) ?? []
@@ -49,10 +47,6 @@ public final class TestPostgres: @unchecked Sendable {
         try await psql("postgres", "SELECT pg_reload_conf()")
     }
 
-    deinit {
-        try? lifeline?.fileHandleForWriting.close()
-    }
-
     /// The `--database` URL of a new, empty database on this server.
     public func newDatabase(_ label: String) async throws -> String {
         let name = "\(label)_\(UInt32.random(in: 0...UInt32.max))".lowercased().replacingOccurrences(of: "-", with: "_")
@@ -76,32 +70,13 @@ public final class TestPostgres: @unchecked Sendable {
 
     /// Starts the server and returns once it answers a query.
     public func start() async throws {
-        let log = folder.appendingPathComponent("postgres.log")
-        if !FileManager.default.fileExists(atPath: log.path) { _ = FileManager.default.createFile(atPath: log.path, contents: nil) }
-        let output = try FileHandle(forWritingTo: log)
-        try output.seekToEnd()
-        let postgres = Self.binaries.appendingPathComponent("postgres").path
-        let process = Process()
-        let lifeline = Pipe()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        // As with SeaweedS3: the shell becomes the server (setpriv execs, keeping the pid), and
-        // the watcher forked before it kills that pid when the lifeline closes.
-        process.arguments = [
-            "-c", #"exec 3<&0; (cat <&3 >/dev/null; kill -9 $$) & exec "$0" "$@" </dev/null 3<&-"#,
-        ] + Self.asServerUser(postgres, [
+        let running = try LifelineProcess(Self.asServerUser(Self.binaries.appendingPathComponent("postgres").path, [
             "-D", data.path, "-p", "\(port)", "-k", folder.path, "-c", "listen_addresses=127.0.0.1", "-c", "max_connections=300",
             "-c", "fsync=on", "-c", "synchronous_commit=on",
-        ])
-        process.standardOutput = output
-        process.standardError = output
-        process.standardInput = lifeline
-        try process.run()
-        self.process = process
-        self.lifeline = lifeline
+        ]), log: folder.appendingPathComponent("postgres.log"))
+        self.running = running
         try await waitUntil("PostgreSQL answers on \(port)", timeout: .seconds(60)) {
-            guard process.isRunning else {
-                throw TestPostgresExited(log: (try? String(contentsOf: log, encoding: .utf8).suffix(2000)).map(String.init) ?? "")
-            }
+            guard running.process.isRunning else { throw TestPostgresExited(log: running.logTail) }
             return (try? await psql("postgres", "SELECT 1")) == "1"
         }
     }
@@ -110,15 +85,14 @@ public final class TestPostgres: @unchecked Sendable {
     /// shutdown), and returns once it has removed its pid file, as pg_ctl waits for. (Not
     /// `Process.waitUntilExit`: the test threads block SIGCHLD, and it then spins forever.)
     public func stop() async throws {
-        guard let process else { return }
-        kill(process.processIdentifier, SIGINT)
+        guard let running else { return }
+        kill(running.process.processIdentifier, SIGINT)
         let pidFile = data.appendingPathComponent("postmaster.pid").path
         try await waitUntil("PostgreSQL on \(port) stops", timeout: .seconds(60)) {
             !FileManager.default.fileExists(atPath: pidFile)
         }
-        try? lifeline?.fileHandleForWriting.close()
-        self.process = nil
-        lifeline = nil
+        running.kill()
+        self.running = nil
     }
 
     /// `binary` and its `arguments`, run as the postgres user when this is root: setpriv execs
@@ -136,14 +110,6 @@ public struct TestPostgresExited: Error, CustomStringConvertible {
 
 /// One PostgreSQL per test process, started by the first test that asks; tests each use a
 /// database of their own on it.
-public actor SharedPostgres {
-    public static let shared = SharedPostgres()
-    private var started: Task<TestPostgres, any Error>?
-
-    public func server() async throws -> TestPostgres {
-        if let started { return try await started.value }
-        let task = Task { try await TestPostgres() }
-        started = task
-        return try await task.value
-    }
+public enum SharedPostgres {
+    public static let shared = SharedServer { try await TestPostgres() }
 }
