@@ -114,7 +114,7 @@ public struct MediaProcessor: Sendable {
         }
         let probe = try? Prober(limits: settings.limits).probe(.file(url.path))
         return Rendition(
-            profile: plan.profile.name, method: plan.method, file: file,
+            profile: plan.profile, method: plan.method, file: file,
             duration: probe?.durationMeasured, faststart: MP4Layout.isFaststart(url),
             video: probe?.video.map { Rendition.Video(codec: $0.codec, width: $0.width, height: $0.height) },
             audio: probe?.audio.map { Rendition.Audio(codec: $0.codec) })

@@ -55,7 +55,8 @@ public func buildApplication(
         archive: archive,
         fetcher: Fetcher(options: FetchOptions(
             deadline: settings.downloadDeadline, addressPolicy: AddressPolicy(allowPrivate: settings.allowPrivate), caBundle: settings.caBundle)),
-        media: settings.mediaWorker.map { MediaWorkerProcess(executable: $0, limits: settings.mediaLimits) } ?? InProcessMedia(),
+        media: settings.mediaWorker.map { MediaWorkerProcess(executable: $0, settings: settings.media, limits: settings.mediaLimits) }
+            ?? InProcessMedia(MediaProcessor(settings: settings.media)),
         minFreeBytes: settings.minFreeBytes, maxTaskBytes: settings.maxTaskBytes)
     archiver.removeAbandonedStaging()
     let workers = ArchiveWorkers(store: store, archiver: archiver, settings: settings, doorbell: doorbell, metrics: metrics, logger: logger)

@@ -45,6 +45,8 @@ public struct ServerSettings: Sendable {
     /// `mediaLimits`; nil runs it in this process (tests of the library, where there is no binary).
     public var mediaWorker: URL?
     public var mediaLimits: MediaWorkerLimits
+    /// What the media stage makes of each asset: renditions, thumbnails, the duration check.
+    public var media: MediaSettings
     /// A connection with no request in progress (idle, or its request head not yet complete)
     /// is closed after this long.
     public var idleTimeout: Duration
@@ -97,6 +99,7 @@ public struct ServerSettings: Sendable {
         maxConnections = 1024
         mediaWorker = nil
         mediaLimits = MediaWorkerLimits()
+        media = MediaSettings()
         store = TaskStoreSettings(data: data)
     }
 

@@ -4,7 +4,7 @@ import DarkroomS3
 import Foundation
 
 /// `--archive` and the `--s3-*` settings, shared by the verbs that use the archive; each also
-/// read from `DARKROOM_<NAME>` and, for `serve`, the config file.
+/// read from `DARKROOM_<NAME>` and, for `serve` and `process`, the config file.
 struct ArchiveOptions: ParsableArguments {
     @Option(help: ArgumentHelp(
         "The archive: a folder, or s3://BUCKET[/PREFIX] with keys from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN. Default: <data>/archive.",
@@ -55,9 +55,9 @@ struct ArchiveOptions: ParsableArguments {
         return try open(settings, dataOptions)
     }
 
-    /// The archive of `data`, to write to.
-    func open(_ dataOptions: DataOptions) throws -> any ArchiveStore {
-        try open(try settings(SettingLayers(environment: ProcessInfo.processInfo.environment, configPath: nil)), dataOptions)
+    /// The archive of `data`, to write to, with what `layers` say of it.
+    func open(_ dataOptions: DataOptions, _ layers: SettingLayers) throws -> any ArchiveStore {
+        try open(try settings(layers), dataOptions)
     }
 
     private func open(_ settings: ArchiveSettings, _ dataOptions: DataOptions) throws -> any ArchiveStore {

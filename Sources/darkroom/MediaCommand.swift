@@ -8,9 +8,9 @@ struct MediaCommand: AsyncParsableCommand {
         commandName: "media",
         abstract: "Verify a local video or image and make its archive outputs; print its index entry as JSON.",
         discussion: """
-            For a video: probe, duration check (with --reported-duration), a full decode counting \
+            For a video: probe, duration check (with --reported-duration, against --duration-tolerance), a full decode counting \
             frames and errors, a poster, thumbnails, a storyboard (sprite + WebVTT) and the web and \
-            preview renditions, all from one decode. For an image (PNG, JPEG, WebP, judged by its \
+            preview renditions (or the config file's profiles), all from one decode. For an image (PNG, JPEG, WebP, judged by its \
             bytes): its size and a thumbnail. Outputs go into --out; paths in the JSON are relative \
             to it. Exit code 0 when the media has no problem, 3 when it has problems (the JSON lists \
             them, and each is also printed on stderr), 1 when the file cannot be read or an output \
@@ -27,23 +27,27 @@ struct MediaCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The duration, in seconds, the generator reported; the measured duration is checked against it.")
     var reportedDuration: Double?
 
-    @Option(name: .long, help: "Largest accepted difference from the reported duration, in seconds.")
-    var tolerance = MediaSettings().durationTolerance
+    @OptionGroup var mediaOptions: MediaOptions
 
-    @Option(name: .long, help: "How many evenly spaced thumbnails to make.")
-    var thumbnails = MediaSettings().thumbnails.count
+    @Option(help: ArgumentHelp(
+        "A JSON file of settings, as serve takes it: its media keys (rendition profiles, thumbnails, storyboard, limits) are used.",
+        valueName: "file"))
+    var config: String?
 
-    @Option(name: .long, help: "Thumbnail and poster width in pixels (never scaled up).")
-    var thumbnailWidth = MediaSettings().thumbnails.width
+    @Option(name: .long, help: "How many evenly spaced thumbnails to make. Default: 5.")
+    var thumbnails: Int?
 
-    @Option(name: .long, help: "Thumbnail format: jpeg or webp.")
-    var thumbnailFormat = ThumbnailSettings.Format.jpeg
+    @Option(name: .long, help: "Thumbnail and poster width in pixels (never scaled up). Default: 640.")
+    var thumbnailWidth: Int?
 
-    @Option(name: .long, help: "Largest frame or image accepted, in pixels (width × height).")
-    var maxPixels = MediaSettings().limits.maxPixels
+    @Option(name: .long, help: "Thumbnail format: jpeg or webp. Default: jpeg.")
+    var thumbnailFormat: ThumbnailSettings.Format?
 
-    @Option(name: .long, help: "Longest video accepted, in seconds.")
-    var maxDuration = MediaSettings().limits.maxDuration
+    @Option(name: .long, help: "Largest frame or image accepted, in pixels (width × height). Default: 33177600 (8K).")
+    var maxPixels: Int?
+
+    @Option(name: .long, help: "Longest video accepted, in seconds. Default: 10800.")
+    var maxDuration: Double?
 
     @Flag(name: .long, help: "Show FFmpeg's own warnings on stderr.")
     var verbose = false
@@ -52,10 +56,10 @@ struct MediaCommand: AsyncParsableCommand {
     var workerProcess = false
 
     func validate() throws {
-        guard tolerance >= 0 else { throw ValidationError("--tolerance must be 0 or more") }
-        guard (0...100).contains(thumbnails) else { throw ValidationError("--thumbnails must be between 0 and 100") }
-        guard thumbnailWidth >= 16 else { throw ValidationError("--thumbnail-width must be at least 16") }
-        guard maxPixels > 0, maxDuration > 0 else { throw ValidationError("--max-pixels and --max-duration must be more than 0") }
+        if let thumbnails, !(0...100).contains(thumbnails) { throw ValidationError("--thumbnails must be between 0 and 100") }
+        if let thumbnailWidth, thumbnailWidth < 16 { throw ValidationError("--thumbnail-width must be at least 16") }
+        if let maxPixels, maxPixels <= 0 { throw ValidationError("--max-pixels must be more than 0") }
+        if let maxDuration, !(maxDuration > 0) { throw ValidationError("--max-duration must be more than 0") }
         if let reportedDuration, !(reportedDuration.isFinite && reportedDuration >= 0) {
             throw ValidationError("--reported-duration must be a number of seconds, 0 or more")
         }
@@ -63,13 +67,13 @@ struct MediaCommand: AsyncParsableCommand {
 
     func run() async throws {
         FFmpegLogging.configure(verbose: verbose)
-        var settings = MediaSettings()
-        settings.durationTolerance = tolerance
-        settings.thumbnails.count = thumbnails
-        settings.thumbnails.width = thumbnailWidth
-        settings.thumbnails.format = thumbnailFormat
-        settings.limits.maxPixels = maxPixels
-        settings.limits.maxDuration = maxDuration
+        // The flags of this command win over the config file's keys, as serve's do.
+        var settings = try mediaOptions.settings(SettingLayers(environment: ProcessInfo.processInfo.environment, configPath: config))
+        settings.thumbnails.count = thumbnails ?? settings.thumbnails.count
+        settings.thumbnails.width = thumbnailWidth ?? settings.thumbnails.width
+        settings.thumbnails.format = thumbnailFormat ?? settings.thumbnails.format
+        settings.limits.maxPixels = maxPixels ?? settings.limits.maxPixels
+        settings.limits.maxDuration = maxDuration ?? settings.limits.maxDuration
         let processor = MediaProcessor(settings: settings)
         let work: any MediaWork = workerProcess
             ? MediaWorkerProcess(executable: URL(fileURLWithPath: "/proc/self/exe"), settings: settings) : InProcessMedia(processor)

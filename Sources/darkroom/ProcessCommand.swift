@@ -30,6 +30,13 @@ struct ProcessCommand: AsyncParsableCommand {
 
     @OptionGroup var download: DownloadOptions
 
+    @OptionGroup var mediaOptions: MediaOptions
+
+    @Option(help: ArgumentHelp(
+        "A JSON file of settings, as serve takes it: the archive's and the media's (rendition profiles, thumbnails, …) are used.",
+        valueName: "file"))
+    var config: String?
+
     @Flag(help: "Print the index file instead of the summary.")
     var json = false
 
@@ -38,6 +45,8 @@ struct ProcessCommand: AsyncParsableCommand {
 
     func run() async throws {
         FFmpegLogging.configure(verbose: verbose)
+        let layers = try SettingLayers(environment: ProcessInfo.processInfo.environment, configPath: config)
+        let media = try mediaOptions.settings(layers)
         let body: Data
         do {
             body = try Data(contentsOf: URL(fileURLWithPath: callback))
@@ -55,11 +64,11 @@ struct ProcessCommand: AsyncParsableCommand {
             throw fail("\(callback): task \(event.taskID) is still \(event.status.rawValue) at the generator; only a succeeded callback has results to archive", code: 64)
         }
 
-        let archive = try archiveOptions.open(dataOptions)
+        let archive = try archiveOptions.open(dataOptions, layers)
         let archiver = TaskArchiver(
             archive: archive,
             fetcher: Fetcher(options: download.fetchOptions),
-            media: MediaWorkerProcess(executable: URL(fileURLWithPath: "/proc/self/exe")))
+            media: MediaWorkerProcess(executable: URL(fileURLWithPath: "/proc/self/exe"), settings: media))
         let bar: ProgressBar? = isatty(STDERR_FILENO) == 1 ? ProgressBar() : nil
         let index: TaskIndex
         do {

@@ -20,8 +20,10 @@ struct ServeCommand: AsyncParsableCommand {
             stage and a media stage of their own. Every setting can also be given as an environment \
             variable DARKROOM_<NAME> (--download-workers: DARKROOM_DOWNLOAD_WORKERS) or as the key \
             <name> of the JSON file given by --config or DARKROOM_CONFIG ({"download-workers": 2}); \
-            a flag wins over the environment, which wins over the file. Lists (tokens, secrets) are \
-            space- or comma-separated in the environment and arrays in the file. Listening beyond \
+            the file also holds the media settings that have no flag: rendition profiles, \
+            thumbnails, storyboard, media limits (docs/media.md, "Settings"). A flag wins over the \
+            environment, which wins over the file. Lists (tokens, secrets) are space- or \
+            comma-separated in the environment and arrays in the file. Listening beyond \
             loopback needs --webhook-secret or --token, or --insecure-no-auth. SIGTERM or SIGINT: \
             stop taking callbacks, let running jobs finish for up to --shutdown-grace seconds, give \
             back the leases of the rest, exit 0.
@@ -40,6 +42,8 @@ struct ServeCommand: AsyncParsableCommand {
     var data: String?
 
     @OptionGroup var archiveOptions: ArchiveOptions
+
+    @OptionGroup var mediaOptions: MediaOptions
 
     @Option(help: ArgumentHelp(
         "The task store: sqlite:PATH, or postgres://user:password@host:port/database[?sslmode=disable|prefer|require] shared by many processes. Default: sqlite:<data>/darkroom.sqlite. Prefer DARKROOM_DATABASE for a password: a flag shows in ps.",
@@ -221,6 +225,7 @@ struct ServeCommand: AsyncParsableCommand {
         settings.mediaLimits.fileSize = UInt64(try layers.int(mediaFileSizeLimit, "media-file-size-limit", default: Int(limits.fileSize), minimum: 1 << 20))
         settings.mediaLimits.deadlineBase = Double(try layers.int(mediaDeadlineBase, "media-deadline-base", default: Int(limits.deadlineBase), minimum: 1))
         settings.mediaLimits.deadlinePerSecond = Double(try layers.int(mediaDeadlinePerSecond, "media-deadline-per-second", default: Int(limits.deadlinePerSecond), minimum: 0))
+        settings.media = try mediaOptions.settings(layers)
         return settings
     }
 

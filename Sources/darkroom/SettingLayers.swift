@@ -9,11 +9,14 @@ import Foundation
 struct SettingLayers {
     let environment: [String: String]
     let file: [String: JSONValue]
+    /// The config file's path, for messages; nil when there is none.
+    let configPath: String?
 
     /// Reads the config file at `path` (a JSON object), if one is given.
     init(environment: [String: String], configPath: String?) throws {
         self.environment = environment
-        guard let path = configPath ?? environment["DARKROOM_CONFIG"] else {
+        self.configPath = configPath ?? environment["DARKROOM_CONFIG"]
+        guard let path = self.configPath else {
             file = [:]
             return
         }
@@ -30,7 +33,7 @@ struct SettingLayers {
             throw ValidationError("config file \(path): not valid JSON (\(error))")
         }
         guard case .object(let object) = value else { throw ValidationError("config file \(path): not a JSON object") }
-        let known = Set(ServeCommand.settingNames)
+        let known = Set(ServeCommand.settingNames + MediaSettings.configKeys)
         if let unknown = object.keys.sorted().first(where: { !known.contains($0) }) {
             throw ValidationError("config file \(path): unknown key \"\(unknown)\" (known: \(known.sorted().joined(separator: ", ")))")
         }
@@ -48,6 +51,7 @@ struct SettingLayers {
         case nil, .null: return nil
         case .string(let text): return text
         case .integer(let number): return String(number)
+        case .number(let number): return String(number)
         case .bool(let flag): return String(flag)
         default: throw ValidationError("config key \"\(name)\" must be a string, a number or a boolean")
         }
@@ -60,6 +64,24 @@ struct SettingLayers {
             throw ValidationError("\(name) must be a whole number \(range) (got \(text))")
         }
         return value
+    }
+
+    func double(_ flag: Double?, _ name: String, default fallback: Double, in range: ClosedRange<Double>) throws -> Double {
+        guard let text = try string(flag.map { String($0) }, name) else { return fallback }
+        guard let value = Double(text), range.contains(value) else {
+            throw ValidationError("\(name) must be a number from \(range.lowerBound) to \(range.upperBound) (got \(text))")
+        }
+        return value
+    }
+
+    /// The media settings of the config file (rendition profiles, thumbnails, …), each checked,
+    /// a mistake named by its key path.
+    func media() throws -> MediaSettings {
+        do {
+            return try MediaSettings(config: file)
+        } catch {
+            throw ValidationError("config file \(configPath ?? "?"): \(error)")
+        }
     }
 
     func bool(_ flag: Bool, _ name: String) throws -> Bool {

@@ -22,7 +22,7 @@ struct ArchiveFixture {
     var archive: URL { kind == .folder ? data.appendingPathComponent("archive") : folder.appendingPathComponent("view") }
     static let prefix = TestBucket.prefix
 
-    /// Serves `/video.mp4` (2 s H.264/AAC), `/image.png`, `/image.jpg`, `/image.webp`,
+    /// Serves `/video.mp4` (2 s H.264/AAC), `/portrait.mp4` (1 s, 1080×1920), `/image.png`, `/image.jpg`, `/image.webp`,
     /// `/text.mp4` (not media) and 404 for anything else.
     init(_ label: String, kind: ArchiveKind = .folder, s3 given: SeaweedS3? = nil) async throws {
         folder = try makeTemporaryFolder(label)
@@ -31,7 +31,7 @@ struct ArchiveFixture {
         let clips = TestClips.shared
         var files: [String: (Data, String)] = [:]
         for (name, clip, type) in [
-            ("video.mp4", TestClip.h264AAC, "video/mp4"), ("image.png", .png, "image/png"),
+            ("video.mp4", TestClip.h264AAC, "video/mp4"), ("portrait.mp4", .portrait, "video/mp4"), ("image.png", .png, "image/png"),
             ("image.jpg", .jpeg, "image/jpeg"), ("image.webp", .webp, "image/webp"), ("text.mp4", .textNamedMP4, "video/mp4"),
         ] {
             files["/" + name] = (try Data(contentsOf: URL(fileURLWithPath: try await clips.path(clip))), type)

@@ -26,6 +26,65 @@ import Testing
         #expect(leftovers.isEmpty)
     }
 
+    /// The config file's profiles and thumbnails, and nothing else, by ffprobe and the encoders'
+    /// own records; the index entry records the values used.
+    @Test func aConfigFilesProfilesMakeExactlyThoseOutputs() async throws {
+        let out = try makeTemporaryFolder("cli-media-profiles")
+        let config = try PublishingProfiles.write(into: out)
+        let path = try await TestClips.shared.path(.portrait)
+        let result = try await runDarkroom(["media", path, "--out", out.appendingPathComponent("o").path, "--config", config, "--reported-duration", "1"])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        #expect(try await PublishingProfiles.mismatches(videoFolder: out.appendingPathComponent("o")) == [])
+        let entry = try #require(try JSONSerialization.jsonObject(with: result.stdoutData) as? [String: Any])
+        #expect(PublishingProfiles.indexMismatches(entry) == [])
+
+        // The checks can see a difference: the built-in profiles fail them.
+        let builtIn = try await runDarkroom(["media", path, "--out", out.appendingPathComponent("d").path, "--reported-duration", "1"])
+        #expect(builtIn.status == 0, "stderr: \(builtIn.stderr)")
+        let differences = try await PublishingProfiles.mismatches(videoFolder: out.appendingPathComponent("d"))
+        #expect(differences.first == "renditions made: [\"preview.mp4\", \"web.mp4\"]" && differences.contains("thumbnails: [\"01.jpg\", \"02.jpg\", \"03.jpg\", \"04.jpg\", \"05.jpg\"]"), "\(differences)")
+        let builtInEntry = try #require(try JSONSerialization.jsonObject(with: builtIn.stdoutData) as? [String: Any])
+        #expect(PublishingProfiles.indexMismatches(builtInEntry).count == 2, "the profiles' values and the tolerance differ")
+    }
+
+    /// A flag wins over the file: `--duration-tolerance` and `--duration-mismatch` over its keys.
+    @Test func durationFlagsWinOverTheConfigFile() async throws {
+        let out = try makeTemporaryFolder("cli-media-duration")
+        let config = out.appendingPathComponent("c.json")
+        try Data(#"{"duration-tolerance": 5, "duration-mismatch": "warning", "renditions": []}"#.utf8).write(to: config)
+        let path = try await TestClips.shared.path(.h264AAC)
+        let arguments = ["media", path, "--out", out.appendingPathComponent("o").path, "--config", config.path, "--reported-duration", "5"]
+        let lenient = try await runDarkroom(arguments)
+        #expect(lenient.status == 0, "a 2 s clip reported as 5 s is within the file's 5 s: \(lenient.stderr)")
+        let strict = try await runDarkroom(arguments + ["--duration-tolerance", "0.5", "--duration-mismatch", "error"])
+        #expect(strict.status == 3)
+        let entry = try #require(try JSONSerialization.jsonObject(with: strict.stdoutData) as? [String: Any])
+        let problem = try #require((entry["problems"] as? [[String: Any]])?.first)
+        #expect(problem["kind"] as? String == "duration_mismatch" && problem["severity"] as? String == "error", "\(problem)")
+        let check = try #require(entry["duration_check"] as? [String: Any])
+        #expect(check["tolerance"] as? Double == 0.5 && check["mismatch"] as? String == "error", "\(check)")
+    }
+
+    @Test func aBadConfigFileIsRefusedWithTheKeyPath() async throws {
+        let out = try makeTemporaryFolder("cli-media-bad-config")
+        let config = out.appendingPathComponent("c.json")
+        try Data(#"{"renditions": [{"name": "p720", "max-long-side": 1280, "max-short-side": 720, "crf": 99}]}"#.utf8).write(to: config)
+        let result = try await runDarkroom(["media", try await TestClips.shared.path(.h264AAC), "--out", out.path, "--config", config.path])
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("config file \(config.path): renditions[0].crf: must be a whole number 0…51 (got 99)"), "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("poster.jpg").path), "nothing is made")
+    }
+
+    /// docs/darkroom.example.json passes every check of the config file (a text file then gets
+    /// as far as the media pipeline, which refuses it: exit 3, not 64).
+    @Test func theDocumentedExampleConfigIsAccepted() async throws {
+        let out = try makeTemporaryFolder("cli-media-example")
+        let example = RepositoryFiles.root.appendingPathComponent("docs/darkroom.example.json").path
+        let result = try await runDarkroom(["media", try await TestClips.shared.path(.textNamedMP4), "--out", out.path, "--config", example])
+        #expect(result.status == 3, "\(result.stderr)")
+        #expect(result.stderr.hasPrefix("darkroom: unsupported_media: "), "\(result.stderr)")
+    }
+
     /// The 33-byte PNG that promises 4294967295 × 4294967295 pixels used to trap (exit 132).
     @Test(arguments: [[], ["--worker-process"]])
     func anImageWhosePixelsOverflowIsTooLarge(_ mode: [String]) async throws {

@@ -106,6 +106,26 @@ import Testing
         #expect(fixture.stagingLeftovers().isEmpty)
     }
 
+    /// The config file's profiles and thumbnails, through the whole pipeline into the archive:
+    /// exactly those outputs (by ffprobe), recorded in an index that the schema accepts.
+    @Test func aConfigFilesProfilesMakeExactlyThoseOutputs() async throws {
+        let fixture = try await ArchiveFixture("process-profiles")
+        let config = try PublishingProfiles.write(into: fixture.folder)
+        let body = """
+            {"task_id": "profiles", "task_status": "succeed", "created_at": 1763702400000, "updated_at": 1763702460000,
+             "task_result": {"videos": [{"id": "v", "url": "\(fixture.server.url("portrait.mp4").absoluteString)", "duration": "1"}]}}
+            """
+        let result = try await fixture.process(body, extra: ["--config", config])
+        #expect(result.status == 0, "\(result.stderr)")
+        let folder = try #require(try await fixture.taskFolders().first)
+        let taskFolder = fixture.archive.appendingPathComponent(folder)
+        #expect(try await PublishingProfiles.mismatches(videoFolder: taskFolder.appendingPathComponent("videos/v")) == [])
+        let video = try #require((try fixture.index(folder)["videos"] as? [[String: Any]])?.first)
+        #expect(PublishingProfiles.indexMismatches(video) == [])
+        #expect(try await jsonSchemaViolations(of: taskFolder.appendingPathComponent("index.json")) == [])
+        #expect(try await fixture.verify().status == 0)
+    }
+
     @Test func jsonPrintsTheIndexFile() async throws {
         let fixture = try await ArchiveFixture("process-json")
         let result = try await fixture.process(try fixture.sample("new-video-succeeded.json"), extra: ["--json"])

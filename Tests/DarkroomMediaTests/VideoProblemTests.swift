@@ -26,7 +26,7 @@ import Testing
         let (entry, _) = try await processVideo(.h264AAC, reportedDuration: 5)
         #expect(kinds(entry.problems) == [.durationMismatch])
         #expect(entry.problems[0].message.contains("reported 5.0 s but the video holds 2.0 s"), "\(entry.problems[0].message)")
-        #expect(entry.durationCheck == DurationCheck(reported: 5, measured: 2, tolerance: 0.5))
+        #expect(entry.durationCheck == DurationCheck(reported: 5, measured: 2, tolerance: 0.5, mismatch: .warning))
 
         var strict = MediaSettings()
         strict.durationMismatchIsError = true

@@ -5,6 +5,8 @@ public struct FFprobeReport: Sendable {
     public struct Stream: Sendable {
         public var codecType: String
         public var codecName: String
+        /// The sample entry's four characters in an MP4 (`avc1`, `hvc1`, `hev1`, `mp4a`).
+        public var codecTag: String?
         public var width: Int?
         public var height: Int?
         public var profile: String?
@@ -42,6 +44,7 @@ public struct FFprobeReport: Sendable {
             return Stream(
                 codecType: object["codec_type"] as? String ?? "",
                 codecName: object["codec_name"] as? String ?? "",
+                codecTag: object["codec_tag_string"] as? String,
                 width: object["width"] as? Int,
                 height: object["height"] as? Int,
                 profile: object["profile"] as? String,

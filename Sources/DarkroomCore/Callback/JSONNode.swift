@@ -115,14 +115,14 @@ struct JSONNode {
 }
 
 extension JSONValue {
-    /// The value as it might appear in JSON, short, for messages.
+    /// The value as it might appear in JSON, short and on one line whatever it holds, for messages.
     var displayText: String {
         switch self {
         case .null: "null"
         case .bool(let value): String(value)
         case .integer(let value): String(value)
         case .number(let value): String(value)
-        case .string(let value): "\"\(value.prefix(80))\""
+        case .string(let value): "\"" + LogText.escaped(value, limit: 80) + "\""
         case .array: "[…]"
         case .object: "{…}"
         }

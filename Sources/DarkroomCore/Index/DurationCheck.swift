@@ -7,13 +7,17 @@ public struct DurationCheck: Sendable, Equatable, Codable {
     public var tolerance: Double
     /// Whether `|delta| <= tolerance`.
     public var ok: Bool
+    /// What a mismatch counts as under the settings the check ran with: a `warning` archives
+    /// the task, an `error` fails it. Absent from indexes written before it was recorded.
+    public var mismatch: Problem.Severity?
 
-    public init(reported: Double, measured: Double, tolerance: Double) {
+    public init(reported: Double, measured: Double, tolerance: Double, mismatch: Problem.Severity) {
         self.reported = reported
         self.measured = measured
         self.delta = ((measured - reported) * 1000).rounded() / 1000
         self.tolerance = tolerance
         self.ok = abs(measured - reported) <= tolerance
+        self.mismatch = mismatch
     }
 }
 

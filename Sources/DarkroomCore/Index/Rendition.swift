@@ -26,6 +26,9 @@ public struct Rendition: Sendable, Equatable, Codable {
     }
 
     public var profile: String
+    /// The profile's values as this rendition was made with them: what the operator had
+    /// configured then, which may not be what is configured now.
+    public var settings: RenditionProfile?
     public var method: Method
     public var file: StoredFile
     /// Seconds, measured from the written file's packets.
@@ -38,11 +41,12 @@ public struct Rendition: Sendable, Equatable, Codable {
     public var audio: Audio?
 
     enum CodingKeys: String, CodingKey {
-        case profile, method, duration, faststart, video, audio
+        case profile, settings, method, duration, faststart, video, audio
     }
 
-    public init(profile: String, method: Method, file: StoredFile, duration: Double?, faststart: Bool, video: Video?, audio: Audio?) {
-        self.profile = profile
+    public init(profile: RenditionProfile, method: Method, file: StoredFile, duration: Double?, faststart: Bool, video: Video?, audio: Audio?) {
+        self.profile = profile.name
+        settings = profile
         self.method = method
         self.file = file
         self.duration = duration
@@ -56,6 +60,7 @@ public struct Rendition: Sendable, Equatable, Codable {
         file = try StoredFile(from: decoder)
         let container = try decoder.container(keyedBy: CodingKeys.self)
         profile = try container.decode(String.self, forKey: .profile)
+        settings = try container.decodeIfPresent(RenditionProfile.self, forKey: .settings)
         method = try container.decode(Method.self, forKey: .method)
         duration = try container.decodeIfPresent(Double.self, forKey: .duration)
         faststart = try container.decode(Bool.self, forKey: .faststart)
@@ -67,6 +72,7 @@ public struct Rendition: Sendable, Equatable, Codable {
         try file.encode(to: encoder)
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(profile, forKey: .profile)
+        try container.encodeIfPresent(settings, forKey: .settings)
         try container.encode(method, forKey: .method)
         try container.encodeIfPresent(duration, forKey: .duration)
         try container.encode(faststart, forKey: .faststart)

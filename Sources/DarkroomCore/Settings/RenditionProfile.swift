@@ -20,17 +20,28 @@ public struct RenditionProfile: Sendable, Equatable, Codable {
     public var crf: Int
     /// Encoder speed preset (`ultrafast` … `veryslow`).
     public var preset: String
-    /// Codec profile for H.264 (`high`, `main`, `baseline`).
-    public var h264Profile = "high"
+    /// Codec profile for H.264 (`high`, `main`, `baseline`); nil for HEVC, which has its own
+    /// (and an index that named an H.264 one for it would mislead).
+    public var h264Profile: String?
     /// AAC bit rate, bits per second.
     public var audioBitRate: Int
     /// Whether a source that already meets the profile is stream-copied instead of re-encoded.
     public var allowCopy = true
 
+    enum CodingKeys: String, CodingKey {
+        case name, codec, crf, preset
+        case maxLongSide = "max_long_side"
+        case maxShortSide = "max_short_side"
+        case h264Profile = "h264_profile"
+        case audioBitRate = "audio_bit_rate"
+        case allowCopy = "allow_copy"
+    }
+
     public init(name: String, codec: VideoCodec = .h264, maxLongSide: Int, maxShortSide: Int, crf: Int, preset: String,
                 audioBitRate: Int, allowCopy: Bool = true) {
         self.name = name
         self.codec = codec
+        h264Profile = codec == .h264 ? "high" : nil
         self.maxLongSide = maxLongSide
         self.maxShortSide = maxShortSide
         self.crf = crf

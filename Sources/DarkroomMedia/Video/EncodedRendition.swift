@@ -41,7 +41,7 @@ final class EncodedRendition: @unchecked Sendable {
         let profile = plan.profile
         let decoder = source.video.context.pointee
         var videoOptions: [String: String] = switch profile.codec {
-        case .h264: ["preset": profile.preset, "crf": String(profile.crf), "profile": profile.h264Profile]
+        case .h264: ["preset": profile.preset, "crf": String(profile.crf), "profile": profile.h264Profile ?? "high"]
         case .hevc: ["preset": profile.preset, "crf": String(profile.crf), "x265-params": "log-level=error"]
         }
         // libx264 and libx265 start a thread per core and a half, each holding pictures of its

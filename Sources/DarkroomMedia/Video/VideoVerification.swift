@@ -44,10 +44,11 @@ struct VideoVerification {
 
         if let reported {
             if let measured {
-                let result = DurationCheck(reported: reported, measured: measured, tolerance: tolerance)
+                let result = DurationCheck(reported: reported, measured: measured, tolerance: tolerance,
+                                           mismatch: settings.durationMismatchIsError ? .error : .warning)
                 check = result
                 if !result.ok {
-                    problems.append(Problem(.durationMismatch, severity: settings.durationMismatchIsError ? .error : .warning, asset: asset,
+                    problems.append(Problem(.durationMismatch, severity: result.mismatch ?? .warning, asset: asset,
                         "the generator reported \(seconds(reported)) but the video holds \(seconds(measured)) (\(result.delta > 0 ? "+" : "")\(result.delta) s, tolerance \(tolerance) s); check the result before publishing it"))
                 }
             } else {
