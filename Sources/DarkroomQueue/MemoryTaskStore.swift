@@ -9,6 +9,7 @@ public final class MemoryTaskStore: TaskStore {
     private struct State {
         var tasks: [String: TaskRecord] = [:]
         var callbacks: [StoredCallback] = []
+        var outbox = MemoryOutbox()
     }
 
     private let state = Mutex(State())
@@ -101,8 +102,8 @@ public final class MemoryTaskStore: TaskStore {
         leased(job) { $0.leaseExpiresAt = now + lease.timeInterval }
     }
 
-    public func complete(_ job: Job, folder: String, verdict: Verdict, note: String?, now: Date) async throws(StoreError) -> Bool {
-        leased(job) { task in
+    public func complete(_ job: Job, folder: String, verdict: Verdict, note: String?, now: Date, event: OutboxEvent?) async throws(StoreError) -> Bool {
+        leased(job, event: event) { task in
             task.state = .archived
             task.folder = folder
             task.verdict = verdict
@@ -112,8 +113,8 @@ public final class MemoryTaskStore: TaskStore {
         }
     }
 
-    public func fail(_ job: Job, error: String, retryAt: Date?, now: Date) async throws(StoreError) -> Bool {
-        leased(job) { task in
+    public func fail(_ job: Job, error: String, retryAt: Date?, now: Date, event: OutboxEvent?) async throws(StoreError) -> Bool {
+        leased(job, event: event) { task in
             task.state = retryAt == nil ? .failed : .queued
             task.lastError = error
             task.nextAttemptAt = retryAt
@@ -172,12 +173,25 @@ public final class MemoryTaskStore: TaskStore {
 
     public func checkWritable() async throws(StoreError) {}
 
-    /// Applies `change` when `job` still holds its task's lease.
-    private func leased(_ job: Job, _ change: (inout TaskRecord) -> Void) -> Bool {
+    public func claimDelivery(owner: String, lease: Duration, now: Date) async throws(StoreError) -> ClaimedDelivery? {
+        state.withLock { $0.outbox.claim(owner: owner, until: now + lease.timeInterval, now: now) }
+    }
+
+    public func finishDelivery(_ claimed: ClaimedDelivery, attempt: DeliveryAttempt, result: DeliveryResult) async throws(StoreError) -> Bool {
+        state.withLock { $0.outbox.finish(claimed, attempt: attempt, result: result) }
+    }
+
+    public func events(taskID: String) async throws(StoreError) -> [EventRecord] {
+        state.withLock { $0.outbox.records(taskID: taskID) }
+    }
+
+    /// Applies `change` and writes `event` when `job` still holds its task's lease.
+    private func leased(_ job: Job, event: OutboxEvent? = nil, _ change: (inout TaskRecord) -> Void) -> Bool {
         state.withLock { state in
             guard var task = state.tasks[job.taskID], task.leaseOwner == job.owner, task.callbackID == job.callbackID else { return false }
             change(&task)
             state.tasks[job.taskID] = task
+            if let event { state.outbox.add(event) }
             return true
         }
     }

@@ -109,7 +109,7 @@ enum PostgresRows {
     }
 
     private static func date(_ milliseconds: Int64) -> Date {
-        Date(timeIntervalSince1970: Double(milliseconds) / 1000)
+        Date(millisecondsSince1970: milliseconds)
     }
 
     private static func dictionary(_ json: String, _ what: String) throws -> [String: String] {

@@ -2,7 +2,7 @@ import Logging
 import PostgresNIO
 
 /// The PostgreSQL store's tables, in numbered versions that match the SQLite store's (`Schema`):
-/// version 1 the tables, version 2 the task list's index. Applied at start under an advisory
+/// version 1 the tables, version 2 the task list's index, version 3 the outbox. Applied at start under an advisory
 /// lock, so that of ten processes starting together on an empty database one migrates and the
 /// others find it done; recorded in `darkroom_schema`. A database at a version this binary does
 /// not know was migrated by a newer darkroom: refused, since this one would misread it.
@@ -51,6 +51,43 @@ enum PostgresSchema {
             "CREATE INDEX callbacks_task ON callbacks (task_id, id)",
         ]),
         (2, "the task list's order", ["CREATE INDEX tasks_listing ON tasks (first_seen_at DESC, id DESC)"]),
+        (3, "the outbox", [
+            """
+            CREATE TABLE events (
+                id TEXT COLLATE "C" PRIMARY KEY,
+                type TEXT NOT NULL,
+                task_id TEXT COLLATE "C" NOT NULL,
+                created_at BIGINT NOT NULL,
+                body BYTEA NOT NULL
+            )
+            """,
+            "CREATE INDEX events_task ON events (task_id, created_at)",
+            """
+            CREATE TABLE deliveries (
+                event_id TEXT COLLATE "C" NOT NULL,
+                endpoint TEXT NOT NULL,
+                position BIGINT NOT NULL,
+                state TEXT NOT NULL,
+                tries BIGINT NOT NULL,
+                next_attempt_at BIGINT,
+                lease_owner TEXT,
+                lease_expires_at BIGINT,
+                PRIMARY KEY (event_id, endpoint)
+            )
+            """,
+            "CREATE INDEX deliveries_due ON deliveries (state, next_attempt_at)",
+            """
+            CREATE TABLE delivery_attempts (
+                id BIGSERIAL PRIMARY KEY,
+                event_id TEXT COLLATE "C" NOT NULL,
+                endpoint TEXT NOT NULL,
+                at BIGINT NOT NULL,
+                status BIGINT,
+                error TEXT
+            )
+            """,
+            "CREATE INDEX delivery_attempts_event ON delivery_attempts (event_id, id)",
+        ]),
     ]
 
     static var latest: Int { migrations.last?.version ?? 0 }

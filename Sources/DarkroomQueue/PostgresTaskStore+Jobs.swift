@@ -31,18 +31,18 @@ extension PostgresTaskStore {
         try await leased(job, "SET lease_expires_at = \((now + lease.timeInterval).millisecondsSince1970)")
     }
 
-    public func complete(_ job: Job, folder: String, verdict: Verdict, note: String?, now: Date) async throws(StoreError) -> Bool {
+    public func complete(_ job: Job, folder: String, verdict: Verdict, note: String?, now: Date, event: OutboxEvent?) async throws(StoreError) -> Bool {
         try await leased(job, """
             SET state = 'archived', folder = \(folder), verdict = \(verdict.rawValue), last_error = \(note), lease_owner = NULL,
                 lease_expires_at = NULL, next_attempt_at = NULL, changed_at = \(now.millisecondsSince1970)
-            """)
+            """, event: event)
     }
 
-    public func fail(_ job: Job, error: String, retryAt: Date?, now: Date) async throws(StoreError) -> Bool {
+    public func fail(_ job: Job, error: String, retryAt: Date?, now: Date, event: OutboxEvent?) async throws(StoreError) -> Bool {
         try await leased(job, """
             SET state = \(retryAt == nil ? "failed" : "queued"), last_error = \(error), next_attempt_at = \(retryAt?.millisecondsSince1970),
                 lease_owner = NULL, lease_expires_at = NULL, changed_at = \(now.millisecondsSince1970)
-            """)
+            """, event: event)
     }
 
     public func release(_ job: Job, retryAt: Date, note: String?, now: Date) async throws(StoreError) -> Bool {

@@ -188,7 +188,7 @@ public final class PostgresTaskStore: TaskStore {
     // MARK: Plumbing
 
     /// An update of the job's task that applies only while `job` still holds its lease.
-    func leased(_ job: Job, _ set: PostgresQuery, notify: Bool = false) async throws(StoreError) -> Bool {
+    func leased(_ job: Job, _ set: PostgresQuery, notify: Bool = false, event: OutboxEvent? = nil) async throws(StoreError) -> Bool {
         var query = set
         query.sql = "UPDATE tasks \(set.sql) WHERE id = $\(set.binds.count + 1) AND lease_owner = $\(set.binds.count + 2) AND callback_id = $\(set.binds.count + 3) RETURNING id"
         query.binds.append(job.taskID)
@@ -200,6 +200,7 @@ public final class PostgresTaskStore: TaskStore {
                 var changed = false
                 for try await _ in try await connection.query(statement, logger: logger) { changed = true }
                 if changed && notify { try await Self.notify(connection, logger: logger) }
+                if changed, let event { try await Self.insert(event, connection, logger: logger) }
                 return changed
             }
         }

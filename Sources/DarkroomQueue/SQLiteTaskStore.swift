@@ -168,17 +168,17 @@ public final class SQLiteTaskStore: TaskStore {
         try await leased(job, "SET lease_expires_at = ?", [Self.milliseconds(now + lease.timeInterval)])
     }
 
-    public func complete(_ job: Job, folder: String, verdict: Verdict, note: String?, now: Date) async throws(StoreError) -> Bool {
+    public func complete(_ job: Job, folder: String, verdict: Verdict, note: String?, now: Date, event: OutboxEvent?) async throws(StoreError) -> Bool {
         try await leased(job, """
             SET state = 'archived', folder = ?, verdict = ?, last_error = ?, lease_owner = NULL, lease_expires_at = NULL,
                 next_attempt_at = NULL, changed_at = ?
-            """, [folder, verdict.rawValue, note, Self.milliseconds(now)])
+            """, [folder, verdict.rawValue, note, Self.milliseconds(now)], event: event)
     }
 
-    public func fail(_ job: Job, error: String, retryAt: Date?, now: Date) async throws(StoreError) -> Bool {
+    public func fail(_ job: Job, error: String, retryAt: Date?, now: Date, event: OutboxEvent?) async throws(StoreError) -> Bool {
         try await leased(job, """
             SET state = ?, last_error = ?, next_attempt_at = ?, lease_owner = NULL, lease_expires_at = NULL, changed_at = ?
-            """, [retryAt == nil ? "failed" : "queued", error, retryAt.map(Self.milliseconds), Self.milliseconds(now)])
+            """, [retryAt == nil ? "failed" : "queued", error, retryAt.map(Self.milliseconds), Self.milliseconds(now)], event: event)
     }
 
     public func release(_ job: Job, retryAt: Date, note: String?, now: Date) async throws(StoreError) -> Bool {
@@ -239,16 +239,19 @@ public final class SQLiteTaskStore: TaskStore {
 
     // MARK: Plumbing
 
-    /// An update of the job's task that applies only while `job` still holds its lease.
-    private func leased(_ job: Job, _ set: String, _ arguments: StatementArguments) async throws(StoreError) -> Bool {
+    /// An update of the job's task that applies only while `job` still holds its lease, with
+    /// `event` written in the same transaction when it applied.
+    private func leased(_ job: Job, _ set: String, _ arguments: StatementArguments, event: OutboxEvent? = nil) async throws(StoreError) -> Bool {
         try await write("update the job of task \(job.taskID)") { db in
             try db.execute(sql: "UPDATE tasks \(set) WHERE id = ? AND lease_owner = ? AND callback_id = ?",
                            arguments: arguments + [job.taskID, job.owner, job.callbackID])
-            return db.changesCount == 1
+            guard db.changesCount == 1 else { return false }
+            if let event { try Self.insert(event, in: db) }
+            return true
         }
     }
 
-    private func write<T: Sendable>(_ what: String, _ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
+    func write<T: Sendable>(_ what: String, _ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
         do {
             return try await pool.write(body)
         } catch {
@@ -256,7 +259,7 @@ public final class SQLiteTaskStore: TaskStore {
         }
     }
 
-    private func read<T: Sendable>(_ what: String, _ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
+    func read<T: Sendable>(_ what: String, _ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
         do {
             return try await pool.read(body)
         } catch {
@@ -271,7 +274,7 @@ public final class SQLiteTaskStore: TaskStore {
         return StoreError(kind, "\(what): \(error.message ?? "\(error.resultCode)")")
     }
 
-    private static func milliseconds(_ date: Date) -> Int64 {
+    static func milliseconds(_ date: Date) -> Int64 {
         date.millisecondsSince1970
     }
 

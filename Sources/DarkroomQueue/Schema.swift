@@ -1,7 +1,8 @@
 import GRDB
 
 /// The task store's tables, created and upgraded by GRDB's migrator: `tasks` (one row per task,
-/// its archive job included) and `callbacks` (every callback received, raw body and outcome).
+/// its archive job included), `callbacks` (every callback received, raw body and outcome), and
+/// the outbox: `events`, their `deliveries` (one per endpoint) and every `delivery_attempts`.
 /// The versions are those of the PostgreSQL store (`PostgresSchema`): "v1" is its version 1, and
 /// so on. A file that a newer darkroom migrated holds versions this one does not know: refused.
 enum Schema {
@@ -66,6 +67,37 @@ enum Schema {
         }
         migrator.registerMigration("v2: the task list's order") { db in
             try db.execute(sql: "CREATE INDEX tasks_listing ON tasks(first_seen_at DESC, id DESC)")
+        }
+        migrator.registerMigration("v3: the outbox") { db in
+            try db.execute(sql: """
+                CREATE TABLE events (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    type TEXT NOT NULL,
+                    task_id TEXT NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    body BLOB NOT NULL
+                );
+                CREATE INDEX events_task ON events(task_id, created_at);
+                CREATE TABLE deliveries (
+                    event_id TEXT NOT NULL,
+                    endpoint TEXT NOT NULL,
+                    state TEXT NOT NULL,
+                    tries INTEGER NOT NULL,
+                    next_attempt_at INTEGER,
+                    lease_owner TEXT,
+                    lease_expires_at INTEGER,
+                    PRIMARY KEY (event_id, endpoint)
+                );
+                CREATE INDEX deliveries_due ON deliveries(state, next_attempt_at);
+                CREATE TABLE delivery_attempts (
+                    event_id TEXT NOT NULL,
+                    endpoint TEXT NOT NULL,
+                    at INTEGER NOT NULL,
+                    status INTEGER,
+                    error TEXT
+                );
+                CREATE INDEX delivery_attempts_event ON delivery_attempts(event_id);
+                """)
         }
         return migrator
     }

@@ -22,10 +22,12 @@ public protocol TaskStore: Sendable {
     /// Extends the lease. False when it was lost (expired and reclaimed, or the task re-queued).
     func renew(_ job: Job, lease: Duration, now: Date) async throws(StoreError) -> Bool
     /// The task is archived. False when the lease was lost. `note` is kept as the task's last
-    /// error (a re-archive that changed nothing says why); nil clears it.
-    func complete(_ job: Job, folder: String, verdict: Verdict, note: String?, now: Date) async throws(StoreError) -> Bool
-    /// The attempt failed: queued again at `retryAt`, or failed for good when nil.
-    func fail(_ job: Job, error: String, retryAt: Date?, now: Date) async throws(StoreError) -> Bool
+    /// error (a re-archive that changed nothing says why); nil clears it. `event` is written in
+    /// the same transaction, and only when the task changed.
+    func complete(_ job: Job, folder: String, verdict: Verdict, note: String?, now: Date, event: OutboxEvent?) async throws(StoreError) -> Bool
+    /// The attempt failed: queued again at `retryAt`, or failed for good when nil. `event` as
+    /// for `complete`.
+    func fail(_ job: Job, error: String, retryAt: Date?, now: Date, event: OutboxEvent?) async throws(StoreError) -> Bool
     /// Gives the job back unfinished (shutdown, or no room to store it yet): queued again at
     /// `retryAt`, the attempt not counted, `note` kept as its last error when given.
     func release(_ job: Job, retryAt: Date, note: String?, now: Date) async throws(StoreError) -> Bool
@@ -44,6 +46,15 @@ public protocol TaskStore: Sendable {
     func countByState() async throws(StoreError) -> [TaskState: Int]
     /// Takes and drops the write lock: succeeds only when a callback could be stored now.
     func checkWritable() async throws(StoreError)
+    /// Takes the pending delivery that is due and has waited longest, leased to `owner` until
+    /// `now + lease`.
+    func claimDelivery(owner: String, lease: Duration, now: Date) async throws(StoreError) -> ClaimedDelivery?
+    /// Records an attempt of a claimed delivery and what it leaves the delivery as. False, and
+    /// nothing recorded, when the lease was lost.
+    func finishDelivery(_ claimed: ClaimedDelivery, attempt: DeliveryAttempt, result: DeliveryResult) async throws(StoreError) -> Bool
+    /// The task's events, oldest first, with their deliveries and attempts.
+    func events(taskID: String) async throws(StoreError) -> [EventRecord]
+
     /// Runs what the store needs in the background until the task is cancelled, calling
     /// `jobQueued` when a job was queued elsewhere (another process on a shared database). The
     /// stores of one process need nothing: they wait for the cancellation.
@@ -51,6 +62,14 @@ public protocol TaskStore: Sendable {
 }
 
 extension TaskStore {
+    public func complete(_ job: Job, folder: String, verdict: Verdict, note: String?, now: Date) async throws(StoreError) -> Bool {
+        try await complete(job, folder: folder, verdict: verdict, note: note, now: now, event: nil)
+    }
+
+    public func fail(_ job: Job, error: String, retryAt: Date?, now: Date) async throws(StoreError) -> Bool {
+        try await fail(job, error: error, retryAt: retryAt, now: now, event: nil)
+    }
+
     public func run(jobQueued: @escaping @Sendable () -> Void) async {
         while !Task.isCancelled {
             try? await Task.sleep(for: .seconds(3600))

@@ -4,24 +4,13 @@ import DarkroomTestSupport
 import Foundation
 import Testing
 
-/// Which store a test runs on: every rule must hold for all three.
-enum StoreKind: String, CaseIterable, Sendable {
-    case sqlite
-    case memory
-    case postgres
-}
-
 /// The callback rules and the job lifecycle, on a real SQLite file, a real PostgreSQL database
 /// and the in-memory twin: one test body for all three.
 @Suite struct TaskStoreTests {
     let start = Date(timeIntervalSince1970: 1_763_702_532)
 
     private func makeStore(_ kind: StoreKind) async throws -> any TaskStore {
-        switch kind {
-        case .sqlite: try SQLiteTaskStore(path: makeTemporaryFolder("store").appendingPathComponent("darkroom.sqlite").path)
-        case .memory: MemoryTaskStore()
-        case .postgres: try await openPostgresStore(try await SharedPostgres.shared.server().newDatabase("contract"))
-        }
+        try await kind.makeStore()
     }
 
     private func callback(_ status: TaskStatus, updated: Int, url: String = "https://cdn.example.com/a.mp4", task: String = "t1",

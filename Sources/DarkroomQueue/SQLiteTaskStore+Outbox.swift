@@ -1,0 +1,71 @@
+import Foundation
+import GRDB
+
+/// The outbox in SQLite: `events`, one `deliveries` row per endpoint, every `delivery_attempts`.
+extension SQLiteTaskStore {
+    static func insert(_ event: OutboxEvent, in db: Database) throws {
+        let created = milliseconds(event.createdAt)
+        try db.execute(sql: "INSERT INTO events (id, type, task_id, created_at, body) VALUES (?, ?, ?, ?, ?)",
+                       arguments: [event.id, event.type, event.taskID, created, event.body])
+        for endpoint in event.endpoints {
+            try db.execute(sql: "INSERT INTO deliveries (event_id, endpoint, state, tries, next_attempt_at) VALUES (?, ?, 'pending', 0, ?)",
+                           arguments: [event.id, endpoint, created])
+        }
+    }
+
+    public func claimDelivery(owner: String, lease: Duration, now: Date) async throws(StoreError) -> ClaimedDelivery? {
+        try await write("claim a delivery") { db in
+            let at = Self.milliseconds(now)
+            guard let row = try Row.fetchOne(db, sql: """
+                UPDATE deliveries SET lease_owner = ?, lease_expires_at = ?
+                WHERE rowid = (SELECT rowid FROM deliveries
+                               WHERE state = 'pending' AND next_attempt_at <= ? AND (lease_expires_at IS NULL OR lease_expires_at < ?)
+                               ORDER BY next_attempt_at LIMIT 1)
+                RETURNING event_id, endpoint, tries
+                """, arguments: [owner, Self.milliseconds(now + lease.timeInterval), at, at]),
+                  let event = try Self.event(row["event_id"], in: db)
+            else { return nil }
+            return ClaimedDelivery(event: event, endpoint: row["endpoint"], attempts: row["tries"], owner: owner)
+        }
+    }
+
+    public func finishDelivery(_ claimed: ClaimedDelivery, attempt: DeliveryAttempt, result: DeliveryResult) async throws(StoreError) -> Bool {
+        try await write("record a delivery of event \(claimed.event.id)") { db in
+            try db.execute(sql: """
+                UPDATE deliveries SET state = ?, tries = tries + 1, next_attempt_at = ?, lease_owner = NULL, lease_expires_at = NULL
+                WHERE event_id = ? AND endpoint = ? AND lease_owner = ?
+                """, arguments: [result.state.rawValue, result.nextAttemptAt.map(Self.milliseconds), claimed.event.id, claimed.endpoint, claimed.owner])
+            guard db.changesCount == 1 else { return false }
+            try db.execute(sql: "INSERT INTO delivery_attempts (event_id, endpoint, at, status, error) VALUES (?, ?, ?, ?, ?)",
+                           arguments: [claimed.event.id, claimed.endpoint, Self.milliseconds(attempt.at), attempt.status, attempt.error])
+            return true
+        }
+    }
+
+    public func events(taskID: String) async throws(StoreError) -> [EventRecord] {
+        try await read("read the events of task \(taskID)") { db in
+            try String.fetchAll(db, sql: "SELECT id FROM events WHERE task_id = ? ORDER BY created_at, rowid", arguments: [taskID])
+                .compactMap { id in try Self.event(id, in: db).map { EventRecord(event: $0, deliveries: try Self.deliveries(of: id, in: db)) } }
+        }
+    }
+
+    private static func event(_ id: String, in db: Database) throws -> OutboxEvent? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT type, task_id, created_at, body FROM events WHERE id = ?", arguments: [id]) else { return nil }
+        let endpoints = try String.fetchAll(db, sql: "SELECT endpoint FROM deliveries WHERE event_id = ? ORDER BY rowid", arguments: [id])
+        return OutboxEvent(id: id, type: row["type"], taskID: row["task_id"], createdAt: Date(millisecondsSince1970: row["created_at"]),
+                           body: row["body"], endpoints: endpoints)
+    }
+
+    private static func deliveries(of id: String, in db: Database) throws -> [Delivery] {
+        let attempts = try Row.fetchAll(db, sql: "SELECT endpoint, at, status, error FROM delivery_attempts WHERE event_id = ? ORDER BY rowid", arguments: [id])
+        return try Row.fetchAll(db, sql: "SELECT endpoint, state, next_attempt_at FROM deliveries WHERE event_id = ? ORDER BY rowid", arguments: [id]).map { row in
+            let endpoint: String = row["endpoint"]
+            return Delivery(
+                endpoint: endpoint, state: DeliveryState(rawValue: row["state"]) ?? .pending,
+                nextAttemptAt: (row["next_attempt_at"] as Int64?).map(Date.init(millisecondsSince1970:)),
+                attempts: attempts.filter { $0["endpoint"] == endpoint }.map {
+                    DeliveryAttempt(at: Date(millisecondsSince1970: $0["at"]), status: $0["status"], error: $0["error"])
+                })
+        }
+    }
+}

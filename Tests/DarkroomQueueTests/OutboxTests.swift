@@ -1,0 +1,92 @@
+import DarkroomCore
+import DarkroomQueue
+import DarkroomTestSupport
+import Foundation
+import Testing
+
+/// The outbox on every store: an event is written with the state change it reports and never
+/// without it, and its deliveries are claimed, retried and recorded by the rules the senders
+/// rely on.
+@Suite struct OutboxTests {
+    let start = Date(timeIntervalSince1970: 1_763_702_532)
+
+    /// A task with a job leased to `owner`.
+    private func leasedJob(_ store: any TaskStore, task: String = "t1", owner: String = "w1") async throws -> Job {
+        var event = CallbackEvent(taskID: task, shape: .legacy, status: .succeeded, statusSpelling: "succeed", updatedAt: start)
+        event.videos = [ReportedVideo(id: "v", url: URL(string: "https://cdn.example.com/a.mp4")!)]
+        _ = try await store.record(ReceivedCallback(event: event, body: Data("{}".utf8), headers: [:], tags: [:], receivedAt: start))
+        return try #require(try await store.claim(owner: owner, lease: .seconds(30), now: start))
+    }
+
+    private func event(_ id: String, task: String = "t1", endpoints: [String] = ["http://a.example/hook", "http://b.example/hook"]) -> OutboxEvent {
+        OutboxEvent(id: id, type: "task.archived", taskID: task, createdAt: start, body: Data(#"{"type":"task.archived","n":"\#(id)"}"#.utf8),
+                    endpoints: endpoints)
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func anEventIsWrittenWithItsStateChangeAndNeverWithoutIt(kind: StoreKind) async throws {
+        let store = try await kind.makeStore()
+        let job = try await leasedJob(store)
+        let stale = Job(taskID: job.taskID, callbackID: job.callbackID, owner: "someone-else", attempt: 1)
+        #expect(try await store.complete(stale, folder: "f", verdict: .ok, note: nil, now: start, event: event("evt_lost")) == false)
+        #expect(try await store.events(taskID: "t1") == [], "a change that did not apply writes no event")
+
+        #expect(try await store.complete(job, folder: "f", verdict: .ok, note: nil, now: start, event: event("evt_1")))
+        let records = try await store.events(taskID: "t1")
+        #expect(records.map(\.event) == [event("evt_1")], "the body, the type and the endpoints as written")
+        #expect(records.first?.deliveries.map(\.state) == [.pending, .pending])
+        #expect(records.first?.deliveries.map(\.endpoint) == ["http://a.example/hook", "http://b.example/hook"])
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func aDeliveryIsClaimedOnceRetriedAndRecorded(kind: StoreKind) async throws {
+        let store = try await kind.makeStore()
+        let job = try await leasedJob(store)
+        #expect(try await store.fail(job, error: "gone", retryAt: nil, now: start, event: event("evt_f", endpoints: ["http://a.example/hook"])))
+
+        let first = try #require(try await store.claimDelivery(owner: "s1", lease: .seconds(30), now: start))
+        #expect(first.event == event("evt_f", endpoints: ["http://a.example/hook"]) && first.attempts == 0)
+        #expect(try await store.claimDelivery(owner: "s2", lease: .seconds(30), now: start) == nil, "a leased delivery is not taken twice")
+
+        let retryAt = start + 10
+        #expect(try await store.finishDelivery(first, attempt: DeliveryAttempt(at: start, status: 500, error: nil), result: .retry(at: retryAt)))
+        #expect(try await store.finishDelivery(first, attempt: DeliveryAttempt(at: start, status: 500, error: nil), result: .delivered) == false,
+                "the lease went with the first record")
+        #expect(try await store.claimDelivery(owner: "s2", lease: .seconds(30), now: start + 5) == nil, "not due before its retry")
+
+        let second = try #require(try await store.claimDelivery(owner: "s2", lease: .seconds(30), now: retryAt))
+        #expect(second.attempts == 1)
+        #expect(try await store.finishDelivery(second, attempt: DeliveryAttempt(at: retryAt, status: nil, error: "connection refused"), result: .retry(at: retryAt + 20)))
+        // The sender that took the third attempt dies: after its lease another takes it again.
+        let third = try #require(try await store.claimDelivery(owner: "s3", lease: .seconds(30), now: retryAt + 20))
+        #expect(try await store.claimDelivery(owner: "s4", lease: .seconds(30), now: retryAt + 40) == nil)
+        let taken = try #require(try await store.claimDelivery(owner: "s4", lease: .seconds(30), now: retryAt + 51))
+        #expect(taken.event.id == third.event.id && taken.attempts == 2)
+        #expect(try await store.finishDelivery(taken, attempt: DeliveryAttempt(at: retryAt + 51, status: 200, error: nil), result: .delivered))
+        #expect(try await store.claimDelivery(owner: "s5", lease: .seconds(30), now: retryAt + 3600) == nil, "a delivered event is done")
+
+        let delivery = try #require(try await store.events(taskID: "t1").first?.deliveries.first)
+        #expect(delivery.state == .delivered)
+        #expect(delivery.attempts == [
+            DeliveryAttempt(at: start, status: 500, error: nil),
+            DeliveryAttempt(at: retryAt, status: nil, error: "connection refused"),
+            DeliveryAttempt(at: retryAt + 51, status: 200, error: nil),
+        ])
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func aGoneOrFailedDeliveryIsNotTakenAgain(kind: StoreKind) async throws {
+        let store = try await kind.makeStore()
+        let job = try await leasedJob(store)
+        #expect(try await store.complete(job, folder: "f", verdict: .ok, note: nil, now: start, event: event("evt_g")))
+        let first = try #require(try await store.claimDelivery(owner: "s1", lease: .seconds(30), now: start))
+        let second = try #require(try await store.claimDelivery(owner: "s2", lease: .seconds(30), now: start))
+        #expect(Set([first.endpoint, second.endpoint]) == ["http://a.example/hook", "http://b.example/hook"])
+        #expect(try await store.finishDelivery(first, attempt: DeliveryAttempt(at: start, status: 410, error: nil), result: .gone))
+        #expect(try await store.finishDelivery(second, attempt: DeliveryAttempt(at: start, status: 400, error: nil), result: .failed))
+        #expect(try await store.claimDelivery(owner: "s3", lease: .seconds(30), now: start + 86_400) == nil)
+        let states = try await store.events(taskID: "t1").first?.deliveries.map { "\($0.endpoint) \($0.state)" }.sorted()
+        #expect(states == ["http://a.example/hook \(first.endpoint.contains("a.") ? "gone" : "failed")",
+                           "http://b.example/hook \(first.endpoint.contains("a.") ? "failed" : "gone")"])
+    }
+}
