@@ -49,10 +49,40 @@ struct MemoryOutbox {
     }
 
     func records(taskID: String) -> [EventRecord] {
-        events.filter { $0.taskID == taskID }.map { event in
-            EventRecord(event: event, deliveries: rows.filter { $0.eventID == event.id }.map {
-                Delivery(endpoint: $0.endpoint, state: $0.state, nextAttemptAt: $0.nextAttemptAt, attempts: $0.attempts)
-            })
+        events.indices.filter { events[$0].taskID == taskID }.map(record)
+    }
+
+    func page(after cursor: Int64?, limit: Int, undeliveredOnly: Bool) -> EventPage {
+        let limit = min(max(limit, 1), EventPage.maxLimit)
+        let start = Int(clamping: max(cursor ?? 0, 0))
+        let found = events.indices.dropFirst(start).lazy.map(record).filter { !undeliveredOnly || $0.isUndelivered }.prefix(limit + 1)
+        let page = Array(found.prefix(limit))
+        return EventPage(events: page, nextCursor: found.count > limit ? page.last?.sequence : nil)
+    }
+
+    mutating func redeliver(_ eventID: String, now: Date) -> EventRecord? {
+        guard let index = events.firstIndex(where: { $0.id == eventID }) else { return nil }
+        for row in rows.indices where rows[row].eventID == eventID {
+            rows[row].state = .pending
+            rows[row].tries = 0
+            rows[row].nextAttemptAt = now
+            rows[row].leaseOwner = nil
+            rows[row].leaseExpiresAt = nil
         }
+        return record(index)
+    }
+
+    var backlog: OutboxBacklog {
+        let pending = rows.filter { $0.state == .pending }
+        let ids = Set(pending.map(\.eventID))
+        return OutboxBacklog(pending: pending.count, oldest: events.filter { ids.contains($0.id) }.map(\.createdAt).min())
+    }
+
+    /// The event at `index` of the outbox; its sequence is its position from 1.
+    private func record(_ index: Int) -> EventRecord {
+        let event = events[index]
+        return EventRecord(event: event, deliveries: rows.filter { $0.eventID == event.id }.map {
+            Delivery(endpoint: $0.endpoint, state: $0.state, nextAttemptAt: $0.nextAttemptAt, attempts: $0.attempts)
+        }, sequence: Int64(index + 1))
     }
 }

@@ -25,6 +25,7 @@ public final class MemoryTaskStore: TaskStore {
                 id: id, taskID: event.taskID, receivedAt: callback.receivedAt, status: event.status,
                 statusSpelling: event.statusSpelling, updatedAt: event.updatedAt, outcome: outcome,
                 headers: callback.headers, body: callback.body))
+            if let written = callback.eventToWrite(outcome: outcome, before: state.tasks[event.taskID], after: task) { state.outbox.add(written) }
             if outcome == .applied { state.tasks[event.taskID] = task }
             return (task, outcome)
         }
@@ -132,7 +133,9 @@ public final class MemoryTaskStore: TaskStore {
         }
     }
 
-    public func reclaimExpired(now: Date, maxAttempts: Int) async throws(StoreError) -> Int {
+    public func reclaimExpired(
+        now: Date, maxAttempts: Int, failureEvent: @escaping @Sendable (_ taskID: String, _ reason: String) -> OutboxEvent?
+    ) async throws(StoreError) -> Int {
         state.withLock { state in
             var reclaimed = 0
             for (id, var task) in state.tasks
@@ -141,6 +144,7 @@ public final class MemoryTaskStore: TaskStore {
                     task.state = .failed
                     task.lastError = JobFailure.workerDied(attempts: maxAttempts)
                     task.nextAttemptAt = nil
+                    if let event = failureEvent(id, task.lastError ?? "") { state.outbox.add(event) }
                 } else {
                     task.state = .queued
                     task.nextAttemptAt = now
@@ -183,6 +187,18 @@ public final class MemoryTaskStore: TaskStore {
 
     public func events(taskID: String) async throws(StoreError) -> [EventRecord] {
         state.withLock { $0.outbox.records(taskID: taskID) }
+    }
+
+    public func events(after cursor: Int64?, limit: Int, undeliveredOnly: Bool) async throws(StoreError) -> EventPage {
+        state.withLock { $0.outbox.page(after: cursor, limit: limit, undeliveredOnly: undeliveredOnly) }
+    }
+
+    public func redeliver(_ eventID: String, now: Date) async throws(StoreError) -> EventRecord? {
+        state.withLock { $0.outbox.redeliver(eventID, now: now) }
+    }
+
+    public func outboxBacklog() async throws(StoreError) -> OutboxBacklog {
+        state.withLock { $0.outbox.backlog }
     }
 
     /// Applies `change` and writes `event` when `job` still holds its task's lease.

@@ -70,10 +70,46 @@ public struct Delivery: Sendable, Equatable {
 public struct EventRecord: Sendable, Equatable {
     public var event: OutboxEvent
     public var deliveries: [Delivery]
+    /// The event's place in the outbox, for paging: later events have larger ones.
+    public var sequence: Int64
 
-    public init(event: OutboxEvent, deliveries: [Delivery]) {
+    public init(event: OutboxEvent, deliveries: [Delivery], sequence: Int64) {
         self.event = event
         self.deliveries = deliveries
+        self.sequence = sequence
+    }
+
+    /// Whether no delivery is still tried and one did not arrive (given up, or 410).
+    public var isUndelivered: Bool {
+        deliveries.contains { $0.state == .failed || $0.state == .gone } && !deliveries.contains { $0.state == .pending }
+    }
+}
+
+/// A page of the outbox, oldest first.
+public struct EventPage: Sendable, Equatable {
+    public var events: [EventRecord]
+    /// Where the next page starts; nil on the last.
+    public var nextCursor: Int64?
+
+    public init(events: [EventRecord], nextCursor: Int64?) {
+        self.events = events
+        self.nextCursor = nextCursor
+    }
+
+    /// At most this many events a page.
+    public static let maxLimit = 500
+}
+
+/// How far the senders are behind: for `/metrics`.
+public struct OutboxBacklog: Sendable, Equatable {
+    /// Deliveries still to be made.
+    public var pending: Int
+    /// When the oldest event with a pending delivery was written.
+    public var oldest: Date?
+
+    public init(pending: Int, oldest: Date?) {
+        self.pending = pending
+        self.oldest = oldest
     }
 }
 

@@ -43,9 +43,11 @@ enum PostgresCallbackBatch {
         var stored: [(id: Int64, callback: ReceivedCallback, outcome: CallbackPolicy.Outcome)] = []
         var changed: [String: TaskRecord] = [:]
         var queued = false
+        var events: [OutboxEvent] = []
         for (callback, id) in zip(callbacks, ids) {
             let event = callback.event
             let (task, outcome) = CallbackPolicy.apply(event, tags: callback.tags, callbackID: id, to: tasks[event.taskID], now: callback.receivedAt)
+            if let written = callback.eventToWrite(outcome: outcome, before: tasks[event.taskID], after: task) { events.append(written) }
             if outcome == .applied {
                 tasks[task.id] = task
                 changed[task.id] = task
@@ -66,6 +68,7 @@ enum PostgresCallbackBatch {
         if queued {
             try await connection.query("SELECT pg_notify(\(jobChannel), '')", logger: logger)
         }
+        for event in events { try await PostgresTaskStore.insert(event, connection, logger: logger) }
         return results
     }
 

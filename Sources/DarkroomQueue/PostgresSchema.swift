@@ -54,6 +54,7 @@ enum PostgresSchema {
         (3, "the outbox", [
             """
             CREATE TABLE events (
+                seq BIGSERIAL UNIQUE,
                 id TEXT COLLATE "C" PRIMARY KEY,
                 type TEXT NOT NULL,
                 task_id TEXT COLLATE "C" NOT NULL,

@@ -55,24 +55,32 @@ extension PostgresTaskStore {
 
     /// One statement, so that a job is either failed for good or queued again, never both, and
     /// two processes reclaiming at once each take a job at most once.
-    public func reclaimExpired(now: Date, maxAttempts: Int) async throws(StoreError) -> Int {
+    public func reclaimExpired(
+        now: Date, maxAttempts: Int, failureEvent: @escaping @Sendable (_ taskID: String, _ reason: String) -> OutboxEvent?
+    ) async throws(StoreError) -> Int {
         let at = now.millisecondsSince1970
         let died = JobFailure.workerDied(attempts: maxAttempts)
+        let events = failureEvent
         let states = try await perform("reclaim expired leases") { client, logger in
             try await client.withTransaction(logger: logger) { connection in
                 var states: [String] = []
-                for try await state in try await connection.query("""
+                var failed: [String] = []
+                for try await (id, state) in try await connection.query("""
                     UPDATE tasks SET
                         state = CASE WHEN attempts >= \(maxAttempts) THEN 'failed' ELSE 'queued' END,
                         last_error = CASE WHEN attempts >= \(maxAttempts) THEN \(died) ELSE last_error END,
                         next_attempt_at = CASE WHEN attempts >= \(maxAttempts) THEN NULL ELSE \(at) END,
                         lease_owner = NULL, lease_expires_at = NULL, changed_at = \(at)
                     WHERE state IN ('downloading', 'processing') AND lease_expires_at < \(at)
-                    RETURNING state
-                    """, logger: logger).decode(String.self) {
+                    RETURNING id, state
+                    """, logger: logger).decode((String, String).self) {
                     states.append(state)
+                    if state == "failed" { failed.append(id) }
                 }
                 if states.contains("queued") { try await Self.notify(connection, logger: logger) }
+                for id in failed {
+                    if let event = events(id, died) { try await Self.insert(event, connection, logger: logger) }
+                }
                 return states
             }
         }

@@ -61,35 +61,81 @@ extension PostgresTaskStore {
     }
 
     public func events(taskID: String) async throws(StoreError) -> [EventRecord] {
-        try await perform("read the events of task \(taskID)") { client, logger in
+        try await records("read the events of task \(taskID)", "WHERE task_id = \(taskID) ORDER BY seq")
+    }
+
+    public func events(after cursor: Int64?, limit: Int, undeliveredOnly: Bool) async throws(StoreError) -> EventPage {
+        let limit = min(max(limit, 1), EventPage.maxLimit)
+        let undelivered: PostgresQuery = undeliveredOnly ? """
+            AND EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = events.id AND d.state IN ('failed', 'gone'))
+            AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = events.id AND d.state = 'pending')
+            """ : ""
+        var query: PostgresQuery = "WHERE seq > \(cursor ?? 0) "
+        query.sql += undelivered.sql
+        query.sql += " ORDER BY seq LIMIT \(limit + 1)"
+        let found = try await records("read the events", query)
+        let page = Array(found.prefix(limit))
+        return EventPage(events: page, nextCursor: found.count > limit ? page.last?.sequence : nil)
+    }
+
+    public func redeliver(_ eventID: String, now: Date) async throws(StoreError) -> EventRecord? {
+        try await perform("redeliver event \(eventID)") { client, logger in
+            try await client.query("""
+                UPDATE deliveries SET state = 'pending', tries = 0, next_attempt_at = \(now.millisecondsSince1970), lease_owner = NULL,
+                    lease_expires_at = NULL
+                WHERE event_id = \(eventID)
+                """, logger: logger)
+        }
+        return try await records("read event \(eventID)", "WHERE id = \(eventID)").first
+    }
+
+    public func outboxBacklog() async throws(StoreError) -> OutboxBacklog {
+        try await perform("read the outbox's backlog") { client, logger in
+            for try await (pending, oldest) in try await client.query("""
+                SELECT COUNT(*), MIN(e.created_at) FROM deliveries d JOIN events e ON e.id = d.event_id WHERE d.state = 'pending'
+                """, logger: logger).decode((Int64, Int64?).self) {
+                return OutboxBacklog(pending: Int(clamping: pending), oldest: oldest.map(Date.init(millisecondsSince1970:)))
+            }
+            return OutboxBacklog(pending: 0, oldest: nil)
+        }
+    }
+
+    /// The events that `clause` (what follows `FROM events`, without binds of its own beyond the
+    /// ones it holds) picks, in its order, with their deliveries and attempts.
+    private func records(_ what: String, _ clause: PostgresQuery) async throws(StoreError) -> [EventRecord] {
+        var select: PostgresQuery = "SELECT seq, id, type, task_id, created_at, body FROM events "
+        select.sql += clause.sql
+        select.binds = clause.binds
+        let query = select
+        return try await perform(what) { client, logger in
+            var events: [(sequence: Int64, event: OutboxEvent)] = []
+            for try await (sequence, id, type, taskID, created, body) in try await client.query(query, logger: logger)
+                .decode((Int64, String, String, String, Int64, Data).self) {
+                events.append((sequence, OutboxEvent(id: id, type: type, taskID: taskID, createdAt: Date(millisecondsSince1970: created), body: body, endpoints: [])))
+            }
+            guard !events.isEmpty else { return [] }
+            let ids = events.map(\.event.id)
             var attempts: [String: [(endpoint: String, attempt: DeliveryAttempt)]] = [:]
             for try await (eventID, endpoint, at, status, error) in try await client.query("""
-                SELECT a.event_id, a.endpoint, a.at, a.status, a.error FROM delivery_attempts a JOIN events e ON e.id = a.event_id
-                WHERE e.task_id = \(taskID) ORDER BY a.id
+                SELECT event_id, endpoint, at, status, error FROM delivery_attempts WHERE event_id = ANY(\(ids)) ORDER BY id
                 """, logger: logger).decode((String, String, Int64, Int64?, String?).self) {
                 attempts[eventID, default: []].append((endpoint, DeliveryAttempt(
                     at: Date(millisecondsSince1970: at), status: status.map { Int(clamping: $0) }, error: error)))
             }
             var deliveries: [String: [Delivery]] = [:]
             for try await (eventID, endpoint, state, next) in try await client.query("""
-                SELECT d.event_id, d.endpoint, d.state, d.next_attempt_at FROM deliveries d JOIN events e ON e.id = d.event_id
-                WHERE e.task_id = \(taskID) ORDER BY d.position
+                SELECT event_id, endpoint, state, next_attempt_at FROM deliveries WHERE event_id = ANY(\(ids)) ORDER BY position
                 """, logger: logger).decode((String, String, String, Int64?).self) {
                 deliveries[eventID, default: []].append(Delivery(
                     endpoint: endpoint, state: DeliveryState(rawValue: state) ?? .pending, nextAttemptAt: next.map(Date.init(millisecondsSince1970:)),
                     attempts: (attempts[eventID] ?? []).filter { $0.endpoint == endpoint }.map(\.attempt)))
             }
-            var records: [EventRecord] = []
-            for try await (id, type, created, body) in try await client.query("""
-                SELECT id, type, created_at, body FROM events WHERE task_id = \(taskID) ORDER BY created_at, id
-                """, logger: logger).decode((String, String, Int64, Data).self) {
-                let mine = deliveries[id] ?? []
-                records.append(EventRecord(
-                    event: OutboxEvent(id: id, type: type, taskID: taskID, createdAt: Date(millisecondsSince1970: created), body: body,
-                                       endpoints: mine.map(\.endpoint)),
-                    deliveries: mine))
+            return events.map { sequence, event in
+                var event = event
+                let mine = deliveries[event.id] ?? []
+                event.endpoints = mine.map(\.endpoint)
+                return EventRecord(event: event, deliveries: mine, sequence: sequence)
             }
-            return records
         }
     }
 }

@@ -11,13 +11,25 @@ public struct ReceivedCallback: Sendable {
     /// From the callback URL's query, the token left out.
     public var tags: [String: String]
     public var receivedAt: Date
+    /// For a callback saying the generator failed the task: the `task.failed` event, written
+    /// with the callback when it moves the task to failed (and only then).
+    public var failureEvent: OutboxEvent?
 
-    public init(event: CallbackEvent, body: Data, headers: [String: String] = [:], tags: [String: String] = [:], receivedAt: Date) {
+    public init(event: CallbackEvent, body: Data, headers: [String: String] = [:], tags: [String: String] = [:], receivedAt: Date,
+                failureEvent: OutboxEvent? = nil) {
         self.event = event
         self.body = body
         self.headers = headers
         self.tags = tags
         self.receivedAt = receivedAt
+        self.failureEvent = failureEvent
+    }
+
+    /// The event to write with this callback, given what applying it did: `failureEvent` when
+    /// the task became failed by it, nil otherwise (a repeat of the failure, a stale callback).
+    func eventToWrite(outcome: CallbackPolicy.Outcome, before: TaskRecord?, after: TaskRecord) -> OutboxEvent? {
+        guard outcome == .applied, after.state == .failed, before?.state != .failed else { return nil }
+        return failureEvent
     }
 }
 

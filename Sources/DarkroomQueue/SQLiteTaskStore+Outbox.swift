@@ -23,7 +23,7 @@ extension SQLiteTaskStore {
                                ORDER BY next_attempt_at LIMIT 1)
                 RETURNING event_id, endpoint, tries
                 """, arguments: [owner, Self.milliseconds(now + lease.timeInterval), at, at]),
-                  let event = try Self.event(row["event_id"], in: db)
+                  let (event, _) = try Self.stored(row["event_id"], in: db)
             else { return nil }
             return ClaimedDelivery(event: event, endpoint: row["endpoint"], attempts: row["tries"], owner: owner)
         }
@@ -44,16 +44,55 @@ extension SQLiteTaskStore {
 
     public func events(taskID: String) async throws(StoreError) -> [EventRecord] {
         try await read("read the events of task \(taskID)") { db in
-            try String.fetchAll(db, sql: "SELECT id FROM events WHERE task_id = ? ORDER BY created_at, rowid", arguments: [taskID])
-                .compactMap { id in try Self.event(id, in: db).map { EventRecord(event: $0, deliveries: try Self.deliveries(of: id, in: db)) } }
+            try String.fetchAll(db, sql: "SELECT id FROM events WHERE task_id = ? ORDER BY rowid", arguments: [taskID])
+                .compactMap { try Self.record($0, in: db) }
         }
     }
 
-    private static func event(_ id: String, in db: Database) throws -> OutboxEvent? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT type, task_id, created_at, body FROM events WHERE id = ?", arguments: [id]) else { return nil }
+    public func events(after cursor: Int64?, limit: Int, undeliveredOnly: Bool) async throws(StoreError) -> EventPage {
+        let limit = min(max(limit, 1), EventPage.maxLimit)
+        return try await read("read the events") { db in
+            let undelivered = undeliveredOnly ? """
+                AND EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = e.id AND d.state IN ('failed', 'gone'))
+                AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = e.id AND d.state = 'pending')
+                """ : ""
+            let ids = try String.fetchAll(db, sql: "SELECT id FROM events e WHERE rowid > ? \(undelivered) ORDER BY rowid LIMIT ?",
+                                          arguments: [cursor ?? 0, limit + 1])
+            let records = try ids.prefix(limit).compactMap { try Self.record($0, in: db) }
+            return EventPage(events: records, nextCursor: ids.count > limit ? records.last?.sequence : nil)
+        }
+    }
+
+    public func redeliver(_ eventID: String, now: Date) async throws(StoreError) -> EventRecord? {
+        try await write("redeliver event \(eventID)") { db in
+            try db.execute(sql: """
+                UPDATE deliveries SET state = 'pending', tries = 0, next_attempt_at = ?, lease_owner = NULL, lease_expires_at = NULL WHERE event_id = ?
+                """, arguments: [Self.milliseconds(now), eventID])
+            return try Self.record(eventID, in: db)
+        }
+    }
+
+    public func outboxBacklog() async throws(StoreError) -> OutboxBacklog {
+        try await read("read the outbox's backlog") { db in
+            let row = try Row.fetchOne(db, sql: """
+                SELECT COUNT(*) AS pending, MIN(e.created_at) AS oldest FROM deliveries d JOIN events e ON e.id = d.event_id WHERE d.state = 'pending'
+                """)
+            return OutboxBacklog(pending: row?["pending"] ?? 0, oldest: (row?["oldest"] as Int64?).map(Date.init(millisecondsSince1970:)))
+        }
+    }
+
+    private static func record(_ id: String, in db: Database) throws -> EventRecord? {
+        guard let (event, sequence) = try stored(id, in: db) else { return nil }
+        return EventRecord(event: event, deliveries: try deliveries(of: id, in: db), sequence: sequence)
+    }
+
+    /// The event, and its rowid as its place in the outbox.
+    private static func stored(_ id: String, in db: Database) throws -> (OutboxEvent, Int64)? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT rowid, type, task_id, created_at, body FROM events WHERE id = ?", arguments: [id]) else { return nil }
         let endpoints = try String.fetchAll(db, sql: "SELECT endpoint FROM deliveries WHERE event_id = ? ORDER BY rowid", arguments: [id])
-        return OutboxEvent(id: id, type: row["type"], taskID: row["task_id"], createdAt: Date(millisecondsSince1970: row["created_at"]),
-                           body: row["body"], endpoints: endpoints)
+        let event = OutboxEvent(id: id, type: row["type"], taskID: row["task_id"], createdAt: Date(millisecondsSince1970: row["created_at"]),
+                                body: row["body"], endpoints: endpoints)
+        return (event, row["rowid"])
     }
 
     private static func deliveries(of id: String, in db: Database) throws -> [Delivery] {

@@ -58,6 +58,7 @@ public final class SQLiteTaskStore: TaskStore {
         let (task, outcome) = CallbackPolicy.apply(event, tags: callback.tags, callbackID: callbackID, to: existing, now: callback.receivedAt)
         if outcome == .applied {
             try upsert(task, in: db)
+            if let written = callback.eventToWrite(outcome: outcome, before: existing, after: task) { try insert(written, in: db) }
         } else {
             try db.execute(sql: "UPDATE callbacks SET outcome = ? WHERE id = ?", arguments: [outcome.rawValue, callbackID])
         }
@@ -188,15 +189,25 @@ public final class SQLiteTaskStore: TaskStore {
             """, [Self.milliseconds(retryAt), note, Self.milliseconds(now)])
     }
 
-    public func reclaimExpired(now: Date, maxAttempts: Int) async throws(StoreError) -> Int {
-        try await write("reclaim expired leases") { db in
+    public func reclaimExpired(
+        now: Date, maxAttempts: Int, failureEvent: @escaping @Sendable (_ taskID: String, _ reason: String) -> OutboxEvent?
+    ) async throws(StoreError) -> Int {
+        let died = JobFailure.workerDied(attempts: maxAttempts)
+        let events = failureEvent
+        return try await write("reclaim expired leases") { db in
             let at = Self.milliseconds(now)
+            let failing = try String.fetchAll(db, sql: """
+                SELECT id FROM tasks WHERE state IN ('downloading', 'processing') AND lease_expires_at < ? AND attempts >= ?
+                """, arguments: [at, maxAttempts])
             try db.execute(sql: """
                 UPDATE tasks SET state = 'failed', last_error = ?, next_attempt_at = NULL, lease_owner = NULL, lease_expires_at = NULL,
                     changed_at = ?
                 WHERE state IN ('downloading', 'processing') AND lease_expires_at < ? AND attempts >= ?
-                """, arguments: [JobFailure.workerDied(attempts: maxAttempts), at, at, maxAttempts])
+                """, arguments: [died, at, at, maxAttempts])
             let failed = db.changesCount
+            for id in failing {
+                if let event = events(id, died) { try Self.insert(event, in: db) }
+            }
             try db.execute(sql: """
                 UPDATE tasks SET state = 'queued', next_attempt_at = ?, lease_owner = NULL, lease_expires_at = NULL, changed_at = ?
                 WHERE state IN ('downloading', 'processing') AND lease_expires_at < ?

@@ -34,7 +34,9 @@ public protocol TaskStore: Sendable {
     /// Puts jobs whose lease ran out back in the queue; returns how many. A job whose worker
     /// died (or stalled) in each of its `maxAttempts` attempts is failed for good instead, so a
     /// task that kills its worker every time never loops.
-    func reclaimExpired(now: Date, maxAttempts: Int) async throws(StoreError) -> Int
+    /// `failureEvent` makes the `task.failed` of each task failed so, written in the same
+    /// transaction.
+    func reclaimExpired(now: Date, maxAttempts: Int, failureEvent: @escaping @Sendable (_ taskID: String, _ reason: String) -> OutboxEvent?) async throws(StoreError) -> Int
     /// Queues a failed task's job again with fresh attempts. Nil when the task is unknown;
     /// `retried` false, the task unchanged, when it is not failed or has no succeeded callback.
     func retry(_ id: String, now: Date) async throws(StoreError) -> (task: TaskRecord, retried: Bool)?
@@ -54,6 +56,13 @@ public protocol TaskStore: Sendable {
     func finishDelivery(_ claimed: ClaimedDelivery, attempt: DeliveryAttempt, result: DeliveryResult) async throws(StoreError) -> Bool
     /// The task's events, oldest first, with their deliveries and attempts.
     func events(taskID: String) async throws(StoreError) -> [EventRecord]
+    /// The events after `cursor` (from the first when nil), oldest first, at most `limit`
+    /// (clamped to 1…`EventPage.maxLimit`); with `undeliveredOnly`, those `isUndelivered`.
+    func events(after cursor: Int64?, limit: Int, undeliveredOnly: Bool) async throws(StoreError) -> EventPage
+    /// Every delivery of the event due again now, its count of tries back to 0 (the attempts
+    /// stay recorded). Nil when there is no such event.
+    func redeliver(_ eventID: String, now: Date) async throws(StoreError) -> EventRecord?
+    func outboxBacklog() async throws(StoreError) -> OutboxBacklog
 
     /// Runs what the store needs in the background until the task is cancelled, calling
     /// `jobQueued` when a job was queued elsewhere (another process on a shared database). The
@@ -68,6 +77,10 @@ extension TaskStore {
 
     public func fail(_ job: Job, error: String, retryAt: Date?, now: Date) async throws(StoreError) -> Bool {
         try await fail(job, error: error, retryAt: retryAt, now: now, event: nil)
+    }
+
+    public func reclaimExpired(now: Date, maxAttempts: Int) async throws(StoreError) -> Int {
+        try await reclaimExpired(now: now, maxAttempts: maxAttempts) { _, _ in nil }
     }
 
     public func run(jobQueued: @escaping @Sendable () -> Void) async {

@@ -50,7 +50,8 @@ public func buildApplication(
     }
     let doorbell = Doorbell()
     let metrics = ServiceMetrics()
-    let router = buildRouter(store: store, archive: archive, settings: settings, doorbell: doorbell, metrics: metrics, logger: logger)
+    let eventBell = Doorbell()
+    let router = buildRouter(store: store, archive: archive, settings: settings, doorbell: doorbell, eventBell: eventBell, metrics: metrics, logger: logger)
     let archiver = TaskArchiver(
         archive: archive,
         fetcher: Fetcher(options: FetchOptions(
@@ -59,7 +60,12 @@ public func buildApplication(
             ?? InProcessMedia(MediaProcessor(settings: settings.media)),
         minFreeBytes: settings.minFreeBytes, maxTaskBytes: settings.maxTaskBytes)
     archiver.removeAbandonedStaging()
-    let workers = ArchiveWorkers(store: store, archiver: archiver, settings: settings, doorbell: doorbell, metrics: metrics, logger: logger)
+    let workers = ArchiveWorkers(store: store, archiver: archiver, settings: settings, doorbell: doorbell,
+                                 events: TaskEvents(settings: settings.notifications), eventBell: eventBell, metrics: metrics, logger: logger)
+    // Only a process that can sign sends; one without the secret leaves the outbox to others.
+    let sender = settings.notifications.secret.map { _ in
+        NotificationSender(store: store, settings: settings.notifications, bell: eventBell, metrics: metrics, logger: logger)
+    }
     var server: HTTPServerBuilder = .http1(configuration: .init(
         additionalChannelHandlers: [RequestDeadline(timeout: .init(settings.bodyTimeout))],
         idleTimeout: .init(settings.idleTimeout)))
@@ -72,7 +78,8 @@ public func buildApplication(
         configuration: .init(
             address: .hostname(settings.host, port: settings.port), serverName: "darkroom",
             availableConnectionsDelegate: MaximumAvailableConnections(settings.maxConnections)),
-        services: [TaskStoreService(store: store, doorbell: doorbell)] + (settings.downloadWorkers + settings.mediaWorkers > 0 ? [workers] : []),
+        services: [TaskStoreService(store: store, doorbell: doorbell)] + (settings.downloadWorkers + settings.mediaWorkers > 0 ? [workers] : [])
+            + (sender.map { [$0] } ?? []),
         onServerRunning: { channel in await onListening(channel.localAddress?.port ?? settings.port) },
         logger: logger)
 }
@@ -81,13 +88,15 @@ public func buildApplication(
 /// a group behind `AdminAccess` and `CrossSiteGuard`, so access is decided by the route that
 /// answers, whatever spelling of the path led the router there.
 func buildRouter(
-    store: any TaskStore, archive: any ArchiveStore, settings: ServerSettings, doorbell: Doorbell, metrics: ServiceMetrics, logger: Logger
+    store: any TaskStore, archive: any ArchiveStore, settings: ServerSettings, doorbell: Doorbell, eventBell: Doorbell, metrics: ServiceMetrics,
+    logger: Logger
 ) -> Router<DarkroomRequestContext> {
     let router = Router(context: DarkroomRequestContext.self, options: .autoGenerateHeadEndpoints)
     router.add(middleware: RequestLog())
     router.add(middleware: SecurityHeaders())
     let callers = CallerCheck(secrets: settings.webhookSecrets, tokens: settings.tokens)
-    CallbackController(store: store, callers: callers, bodyLimit: settings.bodyLimit, doorbell: doorbell, metrics: metrics, logger: logger)
+    CallbackController(store: store, callers: callers, bodyLimit: settings.bodyLimit, doorbell: doorbell,
+                       events: TaskEvents(settings: settings.notifications), eventBell: eventBell, metrics: metrics, logger: logger)
         .addRoutes(to: router)
     HealthController(
         store: store, archive: archive, metrics: metrics, minFreeBytes: settings.minFreeBytes, readinessInterval: settings.readinessInterval).addRoutes(to: router)
@@ -98,6 +107,7 @@ func buildRouter(
         .add(middleware: CrossSiteGuard())
     TaskController(store: store, archive: archive, doorbell: doorbell).addRoutes(to: admin)
     FileController(store: store, archive: archive).addRoutes(to: admin)
+    EventController(store: store, eventBell: eventBell).addRoutes(to: admin)
     GalleryController(store: store, archive: archive, doorbell: doorbell).addRoutes(to: admin)
     return router
 }

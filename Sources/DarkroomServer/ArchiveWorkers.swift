@@ -25,6 +25,9 @@ struct ArchiveWorkers: Service {
     let archiver: TaskArchiver
     let settings: ServerSettings
     let doorbell: Doorbell
+    /// Writes `task.archived` and `task.failed` with the state change, and rings `eventBell`.
+    let events: TaskEvents
+    let eventBell: Doorbell
     let metrics: ServiceMetrics
     let logger: Logger
     private let tally = JobTally()
@@ -106,8 +109,14 @@ struct ArchiveWorkers: Service {
             if lastReclaim.map({ ContinuousClock.now - $0 >= settings.lease / 2 }) ?? true {
                 lastReclaim = .now
                 do {
-                    let reclaimed = try await store.reclaimExpired(now: Date(), maxAttempts: settings.maxAttempts)
-                    if reclaimed > 0 { logger.notice("put \(reclaimed) job(s) with an expired lease back in the queue") }
+                    let (events, attempts) = (self.events, settings.maxAttempts)
+                    let reclaimed = try await store.reclaimExpired(now: Date(), maxAttempts: attempts) { id, reason in
+                        try? events.failed(taskID: id, reason: reason, attempts: attempts, history: [], now: Date())
+                    }
+                    if reclaimed > 0 {
+                        eventBell.ring()
+                        logger.notice("put \(reclaimed) job(s) with an expired lease back in the queue")
+                    }
                 } catch {
                     if !Task.isCancelled { logger.error("cannot reclaim expired leases: \(error)") }
                 }
@@ -193,7 +202,9 @@ struct ArchiveWorkers: Service {
             Checkpoint.reached("committed")
             metrics.problems(index.problems)
             do {
-                if try await store.complete(item.job, folder: index.folder, verdict: index.verdict, note: nil, now: Date()) {
+                if try await store.complete(item.job, folder: index.folder, verdict: index.verdict, note: nil, now: Date(),
+                                            event: archivedEvent(index, item.logger)) {
+                    eventBell.ring()
                     ended("archived")
                     item.logger.info("archived", metadata: ["folder": "\(index.folder)", "verdict": "\(index.verdict.rawValue)",
                                                             "problems": "\(index.problems.count)"])
@@ -254,7 +265,8 @@ struct ArchiveWorkers: Service {
                     } else if error.kind == .noSpace || error.kind == .storeUnavailable {
                         _ = try await store.release(job, retryAt: retryAt ?? now, note: error.reason, now: now)
                     } else {
-                        _ = try await store.fail(job, error: error.reason, retryAt: retryAt, now: now)
+                        let event = retryAt == nil ? await failedEvent(job, reason: error.reason, logger) : nil
+                        if try await store.fail(job, error: error.reason, retryAt: retryAt, now: now, event: event), event != nil { eventBell.ring() }
                     }
                     return nil
                 } catch {
@@ -272,7 +284,8 @@ struct ArchiveWorkers: Service {
     /// and the store's record of it): archived once, not twice.
     private func recordEarlierCommit(_ job: Job, _ index: TaskIndex, _ logger: Logger) async {
         do {
-            if try await store.complete(job, folder: index.folder, verdict: index.verdict, note: nil, now: Date()) {
+            if try await store.complete(job, folder: index.folder, verdict: index.verdict, note: nil, now: Date(), event: archivedEvent(index, logger)) {
+                eventBell.ring()
                 ended("archived")
                 logger.notice("already archived by an earlier attempt that stopped before recording it", metadata: ["folder": "\(index.folder)"])
             }
@@ -285,7 +298,8 @@ struct ArchiveWorkers: Service {
     private func keep(_ job: Job, note: String) async {
         do {
             guard let task = try await store.task(job.taskID), let folder = task.folder, let verdict = task.verdict else {
-                _ = try await store.fail(job, error: note, retryAt: nil, now: Date())
+                let event = await failedEvent(job, reason: note, logger)
+                if try await store.fail(job, error: note, retryAt: nil, now: Date(), event: event), event != nil { eventBell.ring() }
                 return
             }
             _ = try await store.complete(job, folder: folder, verdict: verdict, note: note, now: Date())

@@ -14,15 +14,22 @@ struct CallbackController: Sendable {
     let callers: CallerCheck
     let bodyLimit: Int
     let doorbell: Doorbell
+    /// `task.failed` for a callback that says the generator failed the task, and the bell of
+    /// the notification senders.
+    let events: TaskEvents
+    let eventBell: Doorbell
     let metrics: ServiceMetrics
     let logger: Logger
     private let decoder = CallbackDecoder()
 
-    init(store: any TaskStore, callers: CallerCheck, bodyLimit: Int, doorbell: Doorbell, metrics: ServiceMetrics, logger: Logger) {
+    init(store: any TaskStore, callers: CallerCheck, bodyLimit: Int, doorbell: Doorbell, events: TaskEvents, eventBell: Doorbell,
+         metrics: ServiceMetrics, logger: Logger) {
         self.store = store
         self.callers = callers
         self.bodyLimit = bodyLimit
         self.doorbell = doorbell
+        self.events = events
+        self.eventBell = eventBell
         self.metrics = metrics
         self.logger = logger
     }
@@ -74,7 +81,8 @@ struct CallbackController: Sendable {
         var taskLogger = logger
         taskLogger[metadataKey: "task_id"] = "\(event.taskID)"
         let callback = ReceivedCallback(
-            event: event, body: body, headers: headers.filter { Self.keptHeaders.contains($0.key) }, tags: tags, receivedAt: receivedAt)
+            event: event, body: body, headers: headers.filter { Self.keptHeaders.contains($0.key) }, tags: tags, receivedAt: receivedAt,
+            failureEvent: event.status == .failed ? try? events.generatorFailed(event, receivedAt: receivedAt) : nil)
         let task: TaskRecord
         let outcome: CallbackPolicy.Outcome
         do throws(StoreError) {
@@ -89,6 +97,7 @@ struct CallbackController: Sendable {
         ])
         metrics.callback(outcome.rawValue)
         if outcome == .applied, task.state == .queued { doorbell.ring() }
+        if outcome == .applied, task.state == .failed { eventBell.ring() }
         return try JSONResponse.make(CallbackAnswer(taskID: task.id, state: task.state, status: task.status, outcome: outcome))
     }
 }

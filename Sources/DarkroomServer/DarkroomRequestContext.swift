@@ -20,9 +20,18 @@ extension DarkroomRequestContext {
     /// `a%20b` is task `a b` and `a%2Fb` is task `a/b` (ids are the generator's and may hold
     /// anything). A segment that is not valid percent-encoding names no task.
     func taskID() throws -> String {
+        try decodedID("task")
+    }
+
+    /// The `:id` of an event route, read as a task's is.
+    func eventID() throws -> String {
+        try decodedID("event")
+    }
+
+    private func decodedID(_ what: String) throws -> String {
         let raw = try parameters.require("id")
         guard let id = raw.removingPercentEncoding, !id.isEmpty else {
-            throw HTTPError(.badRequest, message: "the task id in the path is not valid percent-encoding")
+            throw HTTPError(.badRequest, message: "the \(what) id in the path is not valid percent-encoding")
         }
         return id
     }

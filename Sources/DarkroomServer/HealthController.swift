@@ -35,15 +35,17 @@ struct HealthController: Sendable {
 
     func scrape() async throws -> Response {
         let counts: [TaskState: Int]
+        let backlog: OutboxBacklog
         do {
             counts = try await store.countByState()
+            backlog = try await store.outboxBacklog()
         } catch {
             throw error.httpError
         }
         return Response(
             status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
             body: ResponseBody(byteBuffer: ByteBuffer(string: metrics.render(
-                counts: counts, freeBytes: DiskSpace.available(at: archive.stagingRoot), minFreeBytes: minFreeBytes))))
+                counts: counts, backlog: backlog, freeBytes: DiskSpace.available(at: archive.stagingRoot), minFreeBytes: minFreeBytes))))
     }
 
     func ready() async throws -> Response {

@@ -95,6 +95,33 @@ paths:
               schema: {$ref: "#/components/schemas/TaskSummary"}
         "404": {$ref: "#/components/responses/Error"}
         "409": {$ref: "#/components/responses/Error"}
+  /v1/events:
+    get:
+      summary: The outbox's events, oldest first, with their deliveries (docs/notifications.md).
+      parameters:
+        - {name: after, in: query, schema: {type: string}, description: "next_cursor of the page before"}
+        - {name: limit, in: query, schema: {type: integer, minimum: 1, maximum: 500, default: 100}}
+        - {name: undelivered, in: query, schema: {type: boolean}, description: "only events given up or refused (410) and no longer tried"}
+      responses:
+        "200":
+          description: A page of events.
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/EventList"}
+        "400": {$ref: "#/components/responses/Error"}
+  /v1/events/{id}/redeliver:
+    post:
+      summary: Send an event again to every endpoint it was written for, at once, its tries counted afresh.
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: string}}
+      responses:
+        "200":
+          description: Due again.
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Event"}
+        "404": {$ref: "#/components/responses/Error"}
+        "409": {$ref: "#/components/responses/Error"}
   /v1/tasks/{id}/files/{path}:
     get:
       summary: An archived file, with Range and ETag.
@@ -230,5 +257,44 @@ components:
               outcome: {enum: [applied, stale, repeated]}
         history_next_cursor: {type: string, description: "present when the task has later callbacks than this page holds"}
         index: {type: object, description: "the task's index.json (docs/index.schema.json)"}
+        events:
+          type: array
+          description: "the task's task.archived and task.failed events, oldest first, and how each delivery went"
+          items: {$ref: "#/components/schemas/Event"}
+    EventList:
+      type: object
+      additionalProperties: false
+      required: [events]
+      properties:
+        events: {type: array, items: {$ref: "#/components/schemas/Event"}}
+        next_cursor: {type: string}
+    Event:
+      type: object
+      additionalProperties: false
+      required: [id, type, created_at, deliveries]
+      properties:
+        id: {type: string, description: "the webhook-id every delivery of the event carries"}
+        type: {enum: [task.archived, task.failed]}
+        created_at: {$ref: "#/components/schemas/Time"}
+        deliveries:
+          type: array
+          items:
+            type: object
+            additionalProperties: false
+            required: [endpoint, state, attempts]
+            properties:
+              endpoint: {type: string, description: "the endpoint's URL, credentials in its query string redacted"}
+              state: {enum: [pending, delivered, failed, gone]}
+              next_attempt_at: {$ref: "#/components/schemas/Time"}
+              attempts:
+                type: array
+                items:
+                  type: object
+                  additionalProperties: false
+                  required: [at]
+                  properties:
+                    at: {$ref: "#/components/schemas/Time"}
+                    status: {type: integer, description: "the endpoint's HTTP status; absent when no answer came"}
+                    error: {type: string}
 """#
 }

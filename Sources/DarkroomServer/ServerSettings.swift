@@ -47,6 +47,8 @@ public struct ServerSettings: Sendable {
     public var mediaLimits: MediaWorkerLimits
     /// What the media stage makes of each asset: renditions, thumbnails, the duration check.
     public var media: MediaSettings
+    /// Where `task.archived` and `task.failed` events go.
+    public var notifications: NotificationSettings
     /// A connection with no request in progress (idle, or its request head not yet complete)
     /// is closed after this long.
     public var idleTimeout: Duration
@@ -100,6 +102,7 @@ public struct ServerSettings: Sendable {
         mediaWorker = nil
         mediaLimits = MediaWorkerLimits()
         media = MediaSettings()
+        notifications = NotificationSettings()
         store = TaskStoreSettings(data: data)
     }
 

@@ -1,4 +1,5 @@
 import DarkroomCore
+import DarkroomQueue
 import Foundation
 import Metrics
 import Prometheus
@@ -14,6 +15,11 @@ import Prometheus
 /// - `darkroom_jobs_total{result}`: archived, retry, failed, released, lease_lost.
 /// - `darkroom_stage_duration_seconds{stage}`: download and media stages, as a histogram.
 /// - `darkroom_downloaded_bytes_total`, `darkroom_problems_total{kind}`.
+/// - `darkroom_notifications_total{result}`: each attempt to post an event: delivered, retry,
+///   failed (given up), gone (410).
+/// - `darkroom_notifications_pending` and `darkroom_notifications_oldest_pending_seconds`: the
+///   deliveries still to be made, and the age of the oldest event among them (0 when none), read
+///   from the store at each scrape.
 final class ServiceMetrics: Sendable {
     let registry = PrometheusCollectorRegistry()
     private let factory: PrometheusMetricsFactory
@@ -39,6 +45,10 @@ final class ServiceMetrics: Sendable {
             .recordNanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
     }
 
+    func notification(_ result: String) {
+        Counter(label: "darkroom_notifications_total", dimensions: [("result", result)], factory: factory).increment()
+    }
+
     func downloaded(bytes: Int64) {
         Counter(label: "darkroom_downloaded_bytes_total", factory: factory).increment(by: bytes)
     }
@@ -52,7 +62,10 @@ final class ServiceMetrics: Sendable {
     /// The text for `GET /metrics`, with the task gauges set from `counts` first, and the
     /// archive's free bytes beside the reserve (downloads wait below it; the jobs that waited are
     /// `darkroom_jobs_total{result="no_space"}`).
-    func render(counts: [TaskState: Int], freeBytes: Int64?, minFreeBytes: Int64) -> String {
+    func render(counts: [TaskState: Int], backlog: OutboxBacklog, freeBytes: Int64?, minFreeBytes: Int64, now: Date = Date()) -> String {
+        Gauge(label: "darkroom_notifications_pending", factory: factory).record(backlog.pending)
+        Gauge(label: "darkroom_notifications_oldest_pending_seconds", factory: factory)
+            .record(backlog.oldest.map { max(now.timeIntervalSince($0), 0) } ?? 0)
         if let freeBytes { Gauge(label: "darkroom_archive_free_bytes", factory: factory).record(freeBytes) }
         Gauge(label: "darkroom_archive_min_free_bytes", factory: factory).record(minFreeBytes)
         for state in TaskState.allCases {

@@ -40,7 +40,8 @@ struct TaskController: Sendable {
         if task.state == .archived, let folder = task.folder {
             index = try? await archive.index(of: folder)
         }
-        return try JSONResponse.make(TaskDocument(task: task, history: history, index: index))
+        let events = try await stored { () async throws(StoreError) in try await store.events(taskID: id) }
+        return try JSONResponse.make(TaskDocument(task: task, history: history, index: index, events: events))
     }
 
     func retry(_ id: String) async throws -> Response {

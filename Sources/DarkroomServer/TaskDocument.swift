@@ -63,6 +63,7 @@ struct TaskDocument: Encodable {
     var history: [Callback]
     var historyNextCursor: Int64?
     var index: TaskIndex?
+    var events: [EventDocument]
 
     struct Callback: Encodable {
         var id: Int64
@@ -81,7 +82,7 @@ struct TaskDocument: Encodable {
         }
     }
 
-    init(task: TaskRecord, history: HistoryPage, index: TaskIndex?) {
+    init(task: TaskRecord, history: HistoryPage, index: TaskIndex?, events: [EventRecord]) {
         self.task = TaskSummary(task)
         historyNextCursor = history.nextCursor
         self.history = history.callbacks.map {
@@ -89,6 +90,7 @@ struct TaskDocument: Encodable {
                      receivedAt: $0.receivedAt, outcome: $0.outcome)
         }
         self.index = index
+        self.events = events.map(EventDocument.init)
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -98,10 +100,11 @@ struct TaskDocument: Encodable {
         try container.encode(history, forKey: .history)
         try container.encodeIfPresent(historyNextCursor.map(String.init), forKey: .historyNextCursor)
         try container.encodeIfPresent(index, forKey: .index)
+        try container.encode(events, forKey: .events)
     }
 
     enum CodingKeys: String, CodingKey {
-        case history, index
+        case history, index, events
         case historyNextCursor = "history_next_cursor"
     }
 }

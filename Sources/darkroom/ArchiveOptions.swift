@@ -6,6 +6,8 @@ import Foundation
 /// `--archive` and the `--s3-*` settings, shared by the verbs that use the archive; each also
 /// read from `DARKROOM_<NAME>` and, for `serve` and `process`, the config file.
 struct ArchiveOptions: ParsableArguments {
+    static let settingNames = ["archive", "s3-endpoint", "s3-region", "s3-path-style", "s3-public-endpoint", "s3-presign-seconds"]
+
     @Option(help: ArgumentHelp(
         "The archive: a folder, or s3://BUCKET[/PREFIX] with keys from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN. Default: <data>/archive.",
         valueName: "path|s3-url"))

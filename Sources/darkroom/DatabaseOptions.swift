@@ -20,4 +20,14 @@ struct DatabaseOptions: ParsableArguments {
             throw ValidationError(error.reason)
         }
     }
+
+    /// The store named, for a verb that only works on one that exists: a data folder without
+    /// its SQLite file is an error (exit 1), not an empty store to create.
+    func existing(data: DataOptions) throws -> TaskStoreSettings {
+        let settings = try settings(data: data)
+        if case .sqlite(let path) = settings.database, !FileManager.default.fileExists(atPath: path) {
+            throw fail("no database at \(path)")
+        }
+        return settings
+    }
 }

@@ -23,10 +23,7 @@ struct RetryCommand: AsyncParsableCommand {
     @OptionGroup var databaseOptions: DatabaseOptions
 
     func run() async throws {
-        let settings = try databaseOptions.settings(data: dataOptions)
-        if case .sqlite(let path) = settings.database, !FileManager.default.fileExists(atPath: path) {
-            throw fail("no database at \(path)")
-        }
+        let settings = try databaseOptions.existing(data: dataOptions)
         let task = self.task
         let retried: (task: TaskRecord, retried: Bool)?
         do {

@@ -35,7 +35,8 @@ struct ServeCommand: AsyncParsableCommand {
         "media-workers", "body-limit", "max-attempts", "retry-base-seconds", "lease-seconds", "shutdown-grace", "log-level",
         "media-in-process", "media-memory-limit", "media-file-size-limit", "media-deadline-base", "media-deadline-per-second",
         "idle-timeout", "body-timeout", "max-connections", "download-deadline", "min-free-bytes", "max-task-bytes", "ca-bundle",
-        "tls-cert", "tls-key", "database", "database-connections", "database-timeout",
+        "tls-cert", "tls-key", "database", "database-connections", "database-timeout", "notify", "notify-secret",
+        "notify-max-attempts", "notify-retry-base-seconds", "notify-timeout", "public-url",
     ]
 
     @Option(help: ArgumentHelp("The data folder: the database and the archive. Default: ./darkroom-data.", valueName: "dir"))
@@ -87,6 +88,27 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Flag(help: "Listen beyond loopback without any authentication. Anyone could post callbacks.")
     var insecureNoAuth = false
+
+    @Option(help: ArgumentHelp(
+        "An endpoint for task.archived and task.failed events, signed with --notify-secret; #task.failed (types joined by +) takes only those. Repeatable.",
+        valueName: "url[#types]"))
+    var notify: [String] = []
+
+    @Option(help: ArgumentHelp("The Standard Webhooks secret that signs every event. Required with --notify.", valueName: "whsec_…"))
+    var notifySecret: String?
+
+    @Option(help: "Attempts of one event's delivery before it is given up (it is given up a day after the event in any case). Default: 15.")
+    var notifyMaxAttempts: Int?
+
+    @Option(help: "Seconds before an event's second attempt, doubled for each further one (±20 %, at most an hour); longer when the endpoint's Retry-After says so. Default: 10.")
+    var notifyRetryBaseSeconds: Int?
+
+    @Option(help: "Seconds one POST of an event may take. Default: 10.")
+    var notifyTimeout: Int?
+
+    @Option(help: ArgumentHelp("Where receivers of events reach this service's API: the base of the files' URLs in task.archived. Default: none, no URLs.",
+                               valueName: "http(s)://host[:port]"))
+    var publicURL: String?
 
     @Option(help: "Jobs downloading at once. Default: 2. 0 with --media-workers 0: take callbacks only.")
     var downloadWorkers: Int?
@@ -226,6 +248,33 @@ struct ServeCommand: AsyncParsableCommand {
         settings.mediaLimits.deadlineBase = Double(try layers.int(mediaDeadlineBase, "media-deadline-base", default: Int(limits.deadlineBase), minimum: 1))
         settings.mediaLimits.deadlinePerSecond = Double(try layers.int(mediaDeadlinePerSecond, "media-deadline-per-second", default: Int(limits.deadlinePerSecond), minimum: 0))
         settings.media = try mediaOptions.settings(layers)
+        settings.notifications = try notificationSettings(layers)
+        return settings
+    }
+
+    private func notificationSettings(_ layers: SettingLayers) throws -> NotificationSettings {
+        var settings = NotificationSettings()
+        do {
+            settings.endpoints = try layers.list(notify, "notify").map(NotificationEndpoint.init(parsing:))
+        } catch let error as NotificationError {
+            throw ValidationError(error.description)
+        }
+        if let text = try layers.string(notifySecret, "notify-secret") {
+            guard let secret = WebhookSignature.Secret(text) else { throw ValidationError("notify-secret must be whsec_ and Base64, or Base64 alone") }
+            settings.secret = secret
+        }
+        if !settings.endpoints.isEmpty && settings.secret == nil {
+            throw ValidationError("notify needs notify-secret: every event is signed (Standard Webhooks), so its receiver can tell it from a forgery")
+        }
+        settings.maxAttempts = try layers.int(notifyMaxAttempts, "notify-max-attempts", default: settings.maxAttempts, minimum: 1, maximum: 1000)
+        settings.retryBase = .seconds(try layers.int(notifyRetryBaseSeconds, "notify-retry-base-seconds", default: 10, minimum: 0, maximum: 3600))
+        settings.timeout = .seconds(try layers.int(notifyTimeout, "notify-timeout", default: 10, minimum: 1, maximum: 300))
+        if let text = try layers.string(publicURL, "public-url") {
+            guard let url = URL(string: text), url.scheme == "http" || url.scheme == "https", url.host != nil, url.query == nil else {
+                throw ValidationError("public-url must be an http(s)://host[:port][/path] URL (got \(text))")
+            }
+            settings.publicURL = url
+        }
         return settings
     }
 

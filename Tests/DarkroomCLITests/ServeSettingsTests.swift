@@ -4,6 +4,22 @@ import Testing
 
 /// `darkroom serve`'s settings: a flag wins over `DARKROOM_*`, which wins over the config file.
 @Suite struct ServeSettingsTests {
+    /// Every flag of `serve --help` is also a key of the config file, and docs/service.md or
+    /// docs/media.md documents that key with its default: a setting added without either fails.
+    @Test func everyFlagIsAConfigKeyAndDocumented() async throws {
+        let help = try await runDarkroom(["serve", "--help"])
+        let flags = Set(help.stdout.matches(of: /--([a-z0-9][a-z0-9-]+)/).map { String($0.1) }).subtracting(["config", "help", "version"])
+        #expect(flags.count > 40, "\(flags)")
+        let folder = try makeTemporaryFolder("serve-keys")
+        let config = folder.appendingPathComponent("darkroom.json")
+        try Data(#"{"no-such-setting": 1}"#.utf8).write(to: config)
+        let refused = try await runDarkroom(["serve", "--data", folder.path, "--config", config.path])
+        let known = try #require(refused.stderr.firstMatch(of: /\(known: ([^)]*)\)/)).1.split(separator: ", ").map(String.init)
+        #expect(flags.subtracting(known).sorted() == [], "flags that are no config key")
+        let docs = try ["docs/service.md", "docs/media.md"].map { try String(contentsOf: RepositoryFiles.root.appendingPathComponent($0), encoding: .utf8) }.joined()
+        #expect(Set(known).filter { !docs.contains("`\($0)`") }.sorted() == [], "config keys the docs do not name")
+    }
+
     @Test func flagsThenEnvironmentThenConfigFile() async throws {
         let folder = try makeTemporaryFolder("serve-settings")
         let config = folder.appendingPathComponent("darkroom.json")

@@ -2,6 +2,7 @@ import DarkroomCore
 import DarkroomQueue
 import DarkroomTestSupport
 import Foundation
+import Synchronization
 import Testing
 
 /// The outbox on every store: an event is written with the state change it reports and never
@@ -36,6 +37,47 @@ import Testing
         #expect(records.map(\.event) == [event("evt_1")], "the body, the type and the endpoints as written")
         #expect(records.first?.deliveries.map(\.state) == [.pending, .pending])
         #expect(records.first?.deliveries.map(\.endpoint) == ["http://a.example/hook", "http://b.example/hook"])
+    }
+
+    /// A job whose workers died in every attempt is failed by the store as it takes the lease
+    /// back, and its event written then; a job merely queued again gets none.
+    @Test(arguments: StoreKind.allCases)
+    func aJobFailedForGoodAtReclaimWritesItsEvent(kind: StoreKind) async throws {
+        let store = try await kind.makeStore()
+        _ = try await leasedJob(store, task: "dies")
+        let asked = Mutex<[String]>([])
+        let maker: @Sendable (String, String) -> OutboxEvent? = { id, reason in
+            asked.withLock { $0.append(reason) }
+            return self.event("evt_\(id)", task: id, endpoints: ["http://a.example/hook"])
+        }
+        #expect(try await store.reclaimExpired(now: start + 31, maxAttempts: 2, failureEvent: maker) == 1)
+        #expect(try await store.task("dies")?.state == .queued)
+        #expect(try await store.events(taskID: "dies") == [], "queued again: no event")
+
+        _ = try #require(try await store.claim(owner: "w2", lease: .seconds(30), now: start + 31))
+        #expect(try await store.reclaimExpired(now: start + 62, maxAttempts: 2, failureEvent: maker) == 1)
+        let task = try #require(try await store.task("dies"))
+        #expect(task.state == .failed)
+        #expect(asked.withLock { $0 } == [task.lastError ?? "?"], "the event is made with the reason the task keeps")
+        #expect(try await store.events(taskID: "dies").map(\.event.id) == ["evt_dies"])
+    }
+
+    /// A callback saying the generator failed the task carries its `task.failed`: written when
+    /// it makes the task failed, not for a repeat, not for a stale one.
+    @Test(arguments: StoreKind.allCases)
+    func aFailureCallbackWritesItsEventOnlyWhenItFailsTheTask(kind: StoreKind) async throws {
+        let store = try await kind.makeStore()
+        func failure(_ updated: Double, _ id: String) -> ReceivedCallback {
+            let event = CallbackEvent(taskID: "t1", shape: .legacy, status: .failed, statusSpelling: "failed", message: "policy",
+                                      updatedAt: start + updated)
+            return ReceivedCallback(event: event, body: Data("{\"n\":\(updated)}".utf8), receivedAt: start + updated,
+                                    failureEvent: self.event(id, endpoints: ["http://a.example/hook"]))
+        }
+        #expect(try await store.record(failure(10, "evt_first")).outcome == .applied)
+        #expect(try await store.record(failure(10, "evt_repeat")).task.state == .failed, "a repeat, applied to a task already failed")
+        #expect(try await store.record(failure(5, "evt_stale")).outcome == .stale)
+        #expect(try await store.events(taskID: "t1").map(\.event.id) == ["evt_first"])
+        #expect(try await store.claimDelivery(owner: "s", lease: .seconds(30), now: start)?.event.id == "evt_first")
     }
 
     @Test(arguments: StoreKind.allCases)
@@ -88,5 +130,41 @@ import Testing
         let states = try await store.events(taskID: "t1").first?.deliveries.map { "\($0.endpoint) \($0.state)" }.sorted()
         #expect(states == ["http://a.example/hook \(first.endpoint.contains("a.") ? "gone" : "failed")",
                            "http://b.example/hook \(first.endpoint.contains("a.") ? "failed" : "gone")"])
+    }
+
+    /// The outbox a page at a time, the undelivered alone, a redelivery, and the backlog.
+    @Test(arguments: StoreKind.allCases)
+    func theOutboxIsPagedRedeliveredAndMeasured(kind: StoreKind) async throws {
+        let store = try await kind.makeStore()
+        #expect(try await store.outboxBacklog() == OutboxBacklog(pending: 0, oldest: nil))
+        for n in 1...5 {
+            let job = try await leasedJob(store, task: "t\(n)")
+            var written = event("evt_\(n)", task: "t\(n)", endpoints: ["http://a.example/hook"])
+            written.createdAt = start + Double(n)
+            #expect(try await store.complete(job, folder: "f\(n)", verdict: .ok, note: nil, now: start, event: written))
+        }
+        #expect(try await store.outboxBacklog() == OutboxBacklog(pending: 5, oldest: start + 1))
+
+        let first = try await store.events(after: nil, limit: 2, undeliveredOnly: false)
+        #expect(first.events.map(\.event.id) == ["evt_1", "evt_2"])
+        let second = try await store.events(after: first.nextCursor, limit: 2, undeliveredOnly: false)
+        #expect(second.events.map(\.event.id) == ["evt_3", "evt_4"])
+        let last = try await store.events(after: second.nextCursor, limit: 2, undeliveredOnly: false)
+        #expect(last.events.map(\.event.id) == ["evt_5"] && last.nextCursor == nil)
+
+        // evt_1 is delivered, evt_2 given up, evt_3 gone; the rest still pending.
+        for result in [DeliveryResult.delivered, .failed, .gone] {
+            let claimed = try #require(try await store.claimDelivery(owner: "s", lease: .seconds(30), now: start + 60))
+            #expect(try await store.finishDelivery(claimed, attempt: DeliveryAttempt(at: start + 60, status: 500, error: nil), result: result))
+        }
+        #expect(try await store.events(after: nil, limit: 10, undeliveredOnly: true).events.map(\.event.id) == ["evt_2", "evt_3"])
+        #expect(try await store.outboxBacklog() == OutboxBacklog(pending: 2, oldest: start + 4))
+
+        let again = try #require(try await store.redeliver("evt_2", now: start + 120))
+        #expect(again.deliveries.map(\.state) == [.pending] && again.deliveries.first?.attempts.count == 1, "the attempt stays recorded")
+        var due: [String: Int] = [:]
+        while let claimed = try await store.claimDelivery(owner: "s", lease: .seconds(30), now: start + 120) { due[claimed.event.id] = claimed.attempts }
+        #expect(due == ["evt_2": 0, "evt_4": 0, "evt_5": 0], "due at once, its tries counted afresh")
+        #expect(try await store.redeliver("evt_none", now: start) == nil)
     }
 }

@@ -26,7 +26,8 @@ import Testing
 
         let second = try await ServerProcess(data: data, arguments: arguments)
         try await second.waitForTask("once", "archived", timeout: .seconds(60))
-        #expect(second.logText.contains("already archived by an earlier attempt"), "\(second.logText)")
+        // The store's record comes before the log line that says why: the API can answer between.
+        try await waitUntil("the second process says why", timeout: .seconds(10)) { second.logText.contains("already archived by an earlier attempt") }
         #expect(try Data(contentsOf: index) == committed, "the task folder is the first attempt's")
         let catalog = try String(contentsOf: data.appendingPathComponent("archive/index.jsonl"), encoding: .utf8)
         #expect(catalog.split(separator: "\n").filter { $0.contains("\"once\"") }.count == 1, "\(catalog)")

@@ -94,7 +94,7 @@ struct JSONNode {
         guard (0...253_402_300_799_999).contains(milliseconds) else {
             throw malformed("not a Unix time in milliseconds: \(milliseconds)")
         }
-        return Date(timeIntervalSince1970: Double(milliseconds) / 1000)
+        return Date(millisecondsSince1970: milliseconds)
     }
 
     /// An absolute http or https URL with a host.

@@ -67,9 +67,11 @@ struct GalleryController: Sendable {
         let page = try HistoryPageRequest(parameters: { request.uri.queryParameters.get($0) })
         let record: TaskRecord?
         let history: HistoryPage
+        let events: [EventRecord]
         do {
             record = try await store.task(id)
             history = try await store.history(id, after: page.cursor, limit: page.limit)
+            events = try await store.events(taskID: id)
         } catch {
             throw error.httpError
         }
@@ -77,7 +79,7 @@ struct GalleryController: Sendable {
             return HTML.page(title: "Not found", body: "<h1>No task \(HTML.escape(id))</h1><p><a href=\"/\">The archive</a></p>", status: .notFound)
         }
         let index: TaskIndex? = if let folder = record.folder { try? await archive.index(of: folder) } else { nil }
-        return HTML.page(title: id, body: TaskView(task: record, history: history, index: index).html, mediaOrigin: archive.browserOrigin)
+        return HTML.page(title: id, body: TaskView(task: record, history: history, index: index, events: events).html, mediaOrigin: archive.browserOrigin)
     }
 
     func retry(_ id: String) async throws -> Response {

@@ -95,6 +95,7 @@ enum HTML {
         .muted{color:var(--muted)}.problem{color:#b3261e}
         .badge{display:inline-block;padding:1px 8px;border-radius:999px;font-size:12px;font-weight:600;color:#fff;background:#6e6e73}
         .badge-ok{background:#1b873f}.badge-warning{background:#b26a00}.badge-failed{background:#b3261e}
+        .badge-delivered{background:#1b873f}.badge-gone{background:#b26a00}
         table{border-collapse:collapse}td,th{padding:3px 10px 3px 0;text-align:left;vertical-align:top}
         video{width:100%;max-height:70vh;background:#000;border-radius:8px}
         .thumbs{display:flex;gap:6px;flex-wrap:wrap}.thumbs img{width:160px;border-radius:4px}

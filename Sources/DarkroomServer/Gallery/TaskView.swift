@@ -4,11 +4,13 @@ import Foundation
 
 /// A task's page: what the generator said, each video in a player (with its storyboard for
 /// scrub previews), its thumbnails, duration check and probe facts, each image, the problems,
-/// every file, and the callback history; a retry button when the job failed.
+/// every file, the callback history, and the notifications with every delivery attempt; a
+/// retry button when the job failed.
 struct TaskView {
     let task: TaskRecord
     let history: HistoryPage
     let index: TaskIndex?
+    let events: [EventRecord]
 
     var html: String {
         var body = "<h1>\(HTML.escape(task.id))</h1><p>"
@@ -32,6 +34,7 @@ struct TaskView {
             body += files(index)
         }
         body += historyTable()
+        body += notifications()
         return body
     }
 
@@ -104,6 +107,31 @@ struct TaskView {
             return "<tr><td><a href=\"\(link(file.path))\">\(HTML.escape(file.path))</a></td><td class=\"muted\">\(size)</td></tr>"
         }
         return "<section><h2>Files</h2><table>\(rows.joined())</table></section>"
+    }
+
+    /// One row per attempt (or per delivery not yet tried): the event, the endpoint, when, and
+    /// what came of it.
+    private func notifications() -> String {
+        guard !events.isEmpty else { return "" }
+        var rows: [String] = []
+        for record in events {
+            let event = "<td>\(HTML.escape(record.event.type))<br><span class=\"muted\">\(HTML.escape(record.event.id))</span></td>"
+            if record.deliveries.isEmpty { rows.append("<tr>\(event)<td colspan=\"3\" class=\"muted\">no endpoint took it</td></tr>") }
+            for delivery in record.deliveries {
+                let endpoint = "<td>\(HTML.escape(NotificationEndpoint.shown(delivery.endpoint)))<br>\(HTML.badge(delivery.state.rawValue, kind: delivery.state.rawValue))</td>"
+                let attempts = delivery.attempts.map { attempt in
+                    let outcome = attempt.status.map { "HTTP \($0)" } ?? attempt.error ?? ""
+                    return "<td>\(HTML.escape(IndexCoding.timestamp(attempt.at)))</td><td>\(HTML.escape(outcome))</td>"
+                }
+                if attempts.isEmpty {
+                    let due = delivery.nextAttemptAt.map { "due \(IndexCoding.timestamp($0))" } ?? ""
+                    rows.append("<tr>\(event)\(endpoint)<td colspan=\"2\" class=\"muted\">\(HTML.escape(due))</td></tr>")
+                }
+                for cells in attempts { rows.append("<tr>\(event)\(endpoint)\(cells)</tr>") }
+            }
+        }
+        return "<section id=\"notifications\"><h2>Notifications</h2><table><tr><th>event</th><th>endpoint</th><th>attempt</th><th>answer</th></tr>"
+            + rows.joined() + "</table></section>"
     }
 
     private func historyTable() -> String {
