@@ -79,7 +79,7 @@ extension PostgresTaskStore {
     }
 
     public func redeliver(_ eventID: String, now: Date) async throws(StoreError) -> EventRecord? {
-        try await perform("redeliver event \(eventID)") { client, logger in
+        _ = try await perform("redeliver event \(eventID)") { client, logger in
             try await client.query("""
                 UPDATE deliveries SET state = 'pending', tries = 0, next_attempt_at = \(now.millisecondsSince1970), lease_owner = NULL,
                     lease_expires_at = NULL

@@ -10,6 +10,8 @@ struct TaskController: Sendable {
     let archive: any ArchiveStore
     let doorbell: Doorbell
 
+    private var documents: TaskDocuments { TaskDocuments(store: store, archive: archive) }
+
     func addRoutes(to router: some RouterMethods<DarkroomRequestContext>) {
         router.get("/v1/tasks") { request, _ in try await list(request) }
         router.get("/v1/tasks/:id") { request, context in try await show(try context.taskID(), request) }
@@ -24,24 +26,17 @@ struct TaskController: Sendable {
     /// absent on the last page.
     func list(_ request: Request) async throws -> Response {
         let query = try TaskQuery(parameters: { request.uri.queryParameters.get($0) })
-        let page = try await stored { () async throws(StoreError) in try await store.tasks(query) }
-        return try JSONResponse.make(TaskList(tasks: page.tasks.map(TaskSummary.init), nextCursor: page.nextCursor?.text))
+        return try JSONResponse.make(try await stored { () async throws(StoreError) in try await documents.list(query) })
     }
 
     /// `?history_cursor=&history_limit=`: the task's callbacks come a page at a time (100 by
     /// default, at most 1,000), with `history_next_cursor` when there are more.
     func show(_ id: String, _ request: Request) async throws -> Response {
-        guard let task = try await stored({ () async throws(StoreError) in try await store.task(id) }) else {
+        let page = try HistoryPageRequest(parameters: { request.uri.queryParameters.get($0) })
+        guard let document = try await stored({ () async throws(StoreError) in try await documents.show(id, history: page) }) else {
             throw HTTPError(.notFound, message: "no task \(id) has been seen")
         }
-        let page = try HistoryPageRequest(parameters: { request.uri.queryParameters.get($0) })
-        let history = try await stored { () async throws(StoreError) in try await store.history(id, after: page.cursor, limit: page.limit) }
-        var index: TaskIndex?
-        if task.state == .archived, let folder = task.folder {
-            index = try? await archive.index(of: folder)
-        }
-        let events = try await stored { () async throws(StoreError) in try await store.events(taskID: id) }
-        return try JSONResponse.make(TaskDocument(task: task, history: history, index: index, events: events))
+        return try JSONResponse.make(document)
     }
 
     func retry(_ id: String) async throws -> Response {

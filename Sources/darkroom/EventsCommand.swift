@@ -26,7 +26,7 @@ struct EventsCommand: AsyncParsableCommand {
     @Option(help: "Start after this cursor (the last line's, or next_cursor).")
     var after: Int64?
 
-    @Option(help: "At most this many events (1…500). Default: 100.")
+    @Option(help: "At most this many events (1…500).")
     var limit = 100
 
     @Flag(help: "Print JSON, as GET /v1/events answers.")

@@ -68,12 +68,13 @@ struct NotificationSender: Service {
         if let secret = settings.secret {
             headers.append("webhook-signature: " + WebhookSignature.sign(id: event.id, timestamp: timestamp, body: event.body, secret: secret))
         }
-        let outcome = await WebhookPost(timeout: settings.timeout).post(event.body, to: claimed.endpoint, headers: headers)
+        // The answer is read and dropped: a receiver's 2xx is all that is asked of it.
+        let outcome = await HTTPExchange(timeout: settings.timeout).perform("POST", claimed.endpoint, headers: headers, body: event.body)
         let now = Date()
         let attempt: DeliveryAttempt
         let result: DeliveryResult
         switch outcome {
-        case .answered(let status, let retryAfter):
+        case .answered(let status, _, let retryAfter):
             attempt = DeliveryAttempt(at: now, status: status, error: nil)
             result = schedule.result(status: status, retryAfter: retryAfter, attempts: claimed.attempts + 1, eventCreated: event.createdAt, now: now)
         case .transportFailed(let reason):
