@@ -215,8 +215,9 @@ import Testing
     @Test func anEventOutlivesADownReceiverAndAKilledDarkroom() async throws {
         let folder = try makeTemporaryFolder("notify-crash")
         let data = folder.appendingPathComponent("data")
-        let first = try await WebhookReceiver(secret: Self.secret, folder: folder)
-        let port = first.port
+        // A port outside the ephemeral range, so that it is free again when the receiver comes back.
+        let port = try freePort()
+        let first = try await WebhookReceiver(secret: Self.secret, port: port, folder: folder)
         try await first.stop()
         let server = try await serve(data, first, extra: ["--notify-retry-base-seconds", "1", "--notify-timeout", "2"])
         let media = try await clipServer()

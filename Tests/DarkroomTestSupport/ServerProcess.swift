@@ -135,20 +135,37 @@ public func waitUntil(_ what: String, timeout: Duration, _ condition: () async t
     throw ServerProcessError.timedOut(what)
 }
 
-/// A TCP port on 127.0.0.1 that nothing listens on now.
+/// A TCP port on 127.0.0.1 that nothing uses now, below the kernel's ephemeral range: a server
+/// that stops and starts again on it (PostgreSQL in an outage test, a webhook receiver) must
+/// find it free, and a port from the ephemeral range may meanwhile become the local end of any
+/// connection this machine makes (seen: PostgreSQL's restart refused "Address already in use").
 public func freePort() throws -> Int {
+    let (low, high) = ephemeralRange()
+    let candidates = 10_000..<max(10_001, min(low, 65_536))
+    for _ in 0..<200 {
+        let port = Int.random(in: candidates)
+        if (low...high).contains(port) { continue }
+        if canBind(port) { return port }
+    }
+    throw ServerProcessError.timedOut("a free port below \(low)")
+}
+
+/// `net.ipv4.ip_local_port_range`: where the kernel picks the local ports of connections and of
+/// sockets bound to port 0.
+private func ephemeralRange() -> (Int, Int) {
+    let text = (try? String(contentsOfFile: "/proc/sys/net/ipv4/ip_local_port_range", encoding: .utf8)) ?? ""
+    let numbers = text.split(whereSeparator: \.isWhitespace).compactMap { Int($0) }
+    return numbers.count == 2 ? (numbers[0], numbers[1]) : (32_768, 60_999)
+}
+
+private func canBind(_ port: Int) -> Bool {
     let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     defer { close(socket) }
     var address = sockaddr_in()
     address.sin_family = sa_family_t(AF_INET)
     address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    address.sin_port = 0
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let bound = withUnsafeMutablePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
-            bind(socket, pointer, length) == 0 && getsockname(socket, pointer, &length) == 0
-        }
+    address.sin_port = UInt16(port).bigEndian
+    return withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
     }
-    guard bound else { throw ServerProcessError.timedOut("a free port") }
-    return Int(UInt16(bigEndian: address.sin_port))
 }

@@ -70,13 +70,18 @@ public final class TestPostgres: @unchecked Sendable {
 
     /// Starts the server and returns once it answers a query.
     public func start() async throws {
+        let log = folder.appendingPathComponent("postgres.log")
+        let logStart = (try? FileManager.default.attributesOfItem(atPath: log.path)[.size] as? Int) ?? 0
         let running = try LifelineProcess(Self.asServerUser(Self.binaries.appendingPathComponent("postgres").path, [
             "-D", data.path, "-p", "\(port)", "-k", folder.path, "-c", "listen_addresses=127.0.0.1", "-c", "max_connections=300",
             "-c", "fsync=on", "-c", "synchronous_commit=on",
-        ]), log: folder.appendingPathComponent("postgres.log"))
+        ]), log: log)
         self.running = running
         try await waitUntil("PostgreSQL answers on \(port)", timeout: .seconds(60)) {
-            guard running.process.isRunning else { throw TestPostgresExited(log: running.logTail) }
+            // Its exit is read from its log: Process.isRunning never learns of it on a test
+            // thread, which blocks SIGCHLD.
+            let started = (try? Data(contentsOf: log)).map { String(decoding: $0.dropFirst(logStart), as: UTF8.self) } ?? ""
+            guard running.process.isRunning, !started.contains("database system is shut down") else { throw TestPostgresExited(log: started) }
             return (try? await psql("postgres", "SELECT 1")) == "1"
         }
     }
