@@ -25,8 +25,9 @@ public protocol ArchiveStore: Sendable {
     /// The index of the task folder `folder` (relative to the archive).
     func index(of folder: String) async throws(ArchiveScanError) -> TaskIndex
     /// A file of the archived task `index` describes, for serving: one its index lists, or
-    /// `index.json`; nil when there is no such file.
-    func file(_ path: String, of index: TaskIndex) async throws(ArchiveStoreError) -> ArchivedFile?
+    /// `index.json`; nil when there is no such file. `forBrowser`: a store that browsers reach
+    /// themselves may answer with a redirect; otherwise the bytes are always Darkroom's to read.
+    func file(_ path: String, of index: TaskIndex, forBrowser: Bool) async throws(ArchiveStoreError) -> ArchivedFile?
     /// Puts a copy of the archived `file` at `destination` (a re-archive keeping an asset).
     func copy(_ file: StoredFile, of index: TaskIndex, to destination: URL) async throws(ArchiveStoreError)
     /// The task folders that have an index, relative to the archive, sorted.

@@ -81,7 +81,7 @@ public struct BucketArchive: ArchiveStore {
         return index
     }
 
-    public func file(_ path: String, of index: TaskIndex) async throws(ArchiveStoreError) -> ArchivedFile? {
+    public func file(_ path: String, of index: TaskIndex, forBrowser: Bool) async throws(ArchiveStoreError) -> ArchivedFile? {
         if path == "index.json" {
             let data = try await bucket { () async throws(S3Error) in try await self.client.get(key: "\(index.folder)/index.json", limit: 64 << 20) }
             let sha256 = SHA256.hash(data: data).hexString
@@ -92,7 +92,7 @@ public struct BucketArchive: ArchiveStore {
         // Pictures and video load from another origin as they are; a storyboard's WebVTT (a
         // <track>) and JSON read by scripts would need the store to send CORS headers, so
         // those small files always come through Darkroom.
-        if let presigner, !path.hasSuffix(".vtt"), !path.hasSuffix(".json") {
+        if forBrowser, let presigner, !path.hasSuffix(".vtt"), !path.hasSuffix(".json") {
             return ArchivedFile(size: Int64(listed.bytes), sha256: listed.sha256, access: .redirect(presigner.url(key: key, expires: presignSeconds)))
         }
         let client = client

@@ -40,7 +40,7 @@ public struct FolderArchive: ArchiveStore {
     /// The file, when it is listed (or is `index.json`) and its real path, symbolic links
     /// resolved, is a regular file inside the archive: a link planted in a task folder cannot
     /// lead out of it.
-    public func file(_ path: String, of index: TaskIndex) async throws(ArchiveStoreError) -> ArchivedFile? {
+    public func file(_ path: String, of index: TaskIndex, forBrowser: Bool) async throws(ArchiveStoreError) -> ArchivedFile? {
         let listed = index.files.first { $0.path == path }
         guard listed != nil || path == "index.json", ArchiveVerifier.staysInside(path),
               let root = Self.resolved(layout.root.path),

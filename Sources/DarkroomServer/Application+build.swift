@@ -107,6 +107,7 @@ func buildRouter(
         .add(middleware: CrossSiteGuard())
     TaskController(store: store, archive: archive, doorbell: doorbell).addRoutes(to: admin)
     FileController(store: store, archive: archive).addRoutes(to: admin)
+    TarballController(store: store, archive: archive).addRoutes(to: admin)
     EventController(store: store, eventBell: eventBell).addRoutes(to: admin)
     GalleryController(store: store, archive: archive, doorbell: doorbell).addRoutes(to: admin)
     return router

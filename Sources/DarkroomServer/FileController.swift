@@ -31,24 +31,10 @@ struct FileController: Sendable {
     func serve(_ request: Request, context: DarkroomRequestContext, head: Bool) async throws -> Response {
         let id = try context.taskID()
         let path = context.parameters.getCatchAll().map { String($0).removingPercentEncoding ?? "" }.joined(separator: "/")
-        let task: TaskRecord?
-        do {
-            task = try await store.task(id)
-        } catch {
-            throw error.httpError
-        }
-        guard let task, task.state == .archived, let folder = task.folder else {
-            throw HTTPError(.notFound, message: "task \(id) has no archived files")
-        }
-        let index: TaskIndex
-        do {
-            index = try await archive.index(of: folder)
-        } catch {
-            throw HTTPError(.serviceUnavailable, message: error.reason)
-        }
+        let index = try await Self.archivedIndex(of: id, store: store, archive: archive)
         let found: ArchivedFile?
         do {
-            found = try await archive.file(path, of: index)
+            found = try await archive.file(path, of: index, forBrowser: true)
         } catch {
             throw HTTPError(error.unavailable ? .serviceUnavailable : .internalServerError, message: error.description)
         }
@@ -86,6 +72,25 @@ struct FileController: Sendable {
         headers[.contentLength] = String(bytes?.count ?? 0)
         guard !head, let bytes else { return Response(status: status, headers: headers) }
         return Response(status: status, headers: headers, body: try await body(reader, bytes, context: context))
+    }
+
+    /// The index of task `id`, which must be archived: 404 otherwise, 503 when the archive
+    /// cannot be read now.
+    static func archivedIndex(of id: String, store: any TaskStore, archive: any ArchiveStore) async throws -> TaskIndex {
+        let task: TaskRecord?
+        do {
+            task = try await store.task(id)
+        } catch {
+            throw error.httpError
+        }
+        guard let task, task.state == .archived, let folder = task.folder else {
+            throw HTTPError(.notFound, message: "task \(id) has no archived files")
+        }
+        do {
+            return try await archive.index(of: folder)
+        } catch {
+            throw HTTPError(.serviceUnavailable, message: error.reason)
+        }
     }
 
     private func body(_ reader: ArchivedFile.Reader, _ bytes: ClosedRange<Int>, context: DarkroomRequestContext) async throws -> ResponseBody {

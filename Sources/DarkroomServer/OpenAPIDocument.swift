@@ -122,6 +122,19 @@ paths:
               schema: {$ref: "#/components/schemas/Event"}
         "404": {$ref: "#/components/responses/Error"}
         "409": {$ref: "#/components/responses/Error"}
+  /v1/tasks/{id}/files.tar:
+    get:
+      summary: Every file of an archived task in one POSIX tar, streamed; cut short if a file no longer matches its index.
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: string}}
+      responses:
+        "200":
+          description: "The tar: a folder named like the task, index.json and every file it lists."
+          content:
+            application/x-tar:
+              schema: {type: string, format: binary}
+        "404": {$ref: "#/components/responses/Error"}
+        "503": {$ref: "#/components/responses/Error"}
   /v1/tasks/{id}/files/{path}:
     get:
       summary: An archived file, with Range and ETag.

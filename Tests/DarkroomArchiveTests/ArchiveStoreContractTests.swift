@@ -56,14 +56,14 @@ import Testing
         #expect(read.task == index.task)
         #expect((read.generation != nil) == (kind == .bucket))
 
-        let file = try #require(try await store.file("videos/v/source.mp4", of: read))
+        let file = try #require(try await store.file("videos/v/source.mp4", of: read, forBrowser: false))
         #expect(file.size == 300_000)
         #expect(file.sha256 == index.videos[0].source?.sha256)
         #expect(try await bytes(of: file) == source)
-        let indexFile = try #require(try await store.file("index.json", of: read))
+        let indexFile = try #require(try await store.file("index.json", of: read, forBrowser: false))
         #expect(try IndexCoding.decoder().decode(TaskIndex.self, from: try await bytes(of: indexFile)) == read)
         for unlisted in ["videos/v/other.mp4", "../contract-1/callback.json", "videos/../callback.json", ""] {
-            #expect(try await store.file(unlisted, of: read) == nil, "\(unlisted)")
+            #expect(try await store.file(unlisted, of: read, forBrowser: false) == nil, "\(unlisted)")
         }
 
         let copy = data.appendingPathComponent("copy.mp4")
@@ -89,7 +89,7 @@ import Testing
         let now = try await store.index(of: index.folder)
         #expect(now.videos[0].source == index.videos[0].source)
         #expect(now.generation != earlier.generation || kind == .folder)
-        #expect(try await bytes(of: try #require(try await store.file("videos/v/source.mp4", of: now))) == second)
+        #expect(try await bytes(of: try #require(try await store.file("videos/v/source.mp4", of: now, forBrowser: false))) == second)
 
         // Nothing of the first generation is left for verify to report.
         let report = try await store.verify(repair: false, grace: .seconds(0))

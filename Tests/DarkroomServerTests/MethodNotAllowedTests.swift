@@ -13,7 +13,7 @@ import Testing
         ("/openapi.yaml", .delete, "GET, HEAD"), ("/v1/callbacks/kling", .trace, "POST"), ("/v1/callbacks/kling", .get, "POST"),
         ("/v1/tasks", .post, "GET, HEAD"), ("/v1/tasks/t1", .put, "GET, HEAD"), ("/v1/tasks/t1/retry", .get, "POST"),
         ("/v1/tasks/t1/files/index.json", .delete, "GET, HEAD"), ("/", .patch, "GET, HEAD"), ("/tasks/t1/retry", .get, "POST"),
-        ("/v1/events", .post, "GET, HEAD"), ("/v1/events/evt_0/redeliver", .get, "POST"),
+        ("/v1/events", .post, "GET, HEAD"), ("/v1/tasks/t1/files.tar", .delete, "GET, HEAD"), ("/v1/events/evt_0/redeliver", .get, "POST"),
     ])
     func aMethodThePathDoesNotTakeIs405WithAllow(path: String, method: HTTPRequest.Method, allow: String) async throws {
         try await withRouter(try testSettings("methods")) { client in

@@ -14,7 +14,7 @@ import Testing
         ("GET", "/v1/tasks"), ("GET", "/v1/tasks/\(id)"), ("POST", "/v1/tasks/\(id)/retry"),
         ("GET", "/v1/tasks/\(id)/files/index.json"), ("HEAD", "/v1/tasks/\(id)/files/index.json"),
         ("GET", "/"), ("GET", "/tasks/\(id)"), ("POST", "/tasks/\(id)/retry"),
-        ("GET", "/v1/events"), ("POST", "/v1/events/evt_0/redeliver"),
+        ("GET", "/v1/events"), ("POST", "/v1/events/evt_0/redeliver"), ("GET", "/v1/tasks/\(id)/files.tar"),
     ]
 
     /// Spellings of `path` that a router may take for it.

@@ -62,6 +62,11 @@ import Testing
         let followed = try await runCommand("curl", ["-s", "-o", folder.appendingPathComponent("followed.mp4").path, "-w", "%{http_code}", location])
         #expect(followed.stdout == "200")
         #expect(try Data(contentsOf: folder.appendingPathComponent("followed.mp4")) == clip)
+        // The tar of the whole task is Darkroom's to read, however browsers get single files.
+        let tar = folder.appendingPathComponent("bucket-1.tar")
+        let fetched = try await runCommand("curl", ["-sf", "-o", tar.path, redirecting.url("/v1/tasks/bucket-1/files.tar").absoluteString])
+        #expect(fetched.status == 0, "\(fetched.stderr)")
+        #expect(try await TarCheck.mismatches(tar, index: index, top: "bucket-1", into: folder.appendingPathComponent("tar")) == [])
         await redirecting.stop()
 
         // The database lost: the bucket alone gives back what GET /v1/tasks lists.

@@ -32,6 +32,9 @@ enum HTML {
 
     static func taskURL(_ id: String) -> String { "/tasks/" + segment(id) }
 
+    /// `GET /v1/tasks/{id}/files.tar`: every file of the task in one download.
+    static func tarballURL(task: String) -> String { "/v1/tasks/\(segment(task))/files.tar" }
+
     static func fileURL(task: String, path: String) -> String {
         "/v1/tasks/\(segment(task))/files/" + path.split(separator: "/").map { segment(String($0)) }.joined(separator: "/")
     }

@@ -106,7 +106,8 @@ struct TaskView {
             let size = file.path == "index.json" ? "" : ByteCountFormatter.string(fromByteCount: Int64(file.bytes), countStyle: .file)
             return "<tr><td><a href=\"\(link(file.path))\">\(HTML.escape(file.path))</a></td><td class=\"muted\">\(size)</td></tr>"
         }
-        return "<section><h2>Files</h2><table>\(rows.joined())</table></section>"
+        let all = "<p><a href=\"\(HTML.escape(HTML.tarballURL(task: task.id)))\" download>Download all (.tar)</a></p>"
+        return "<section><h2>Files</h2>\(all)<table>\(rows.joined())</table></section>"
     }
 
     /// One row per attempt (or per delivery not yet tried): the event, the endpoint, when, and
