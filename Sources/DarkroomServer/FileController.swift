@@ -5,7 +5,8 @@ import Foundation
 import Hummingbird
 
 /// `GET /v1/tasks/{id}/files/{path}`: an archived file, with its content type, `Range` (one
-/// range, 206 or 416), an `ETag` of its SHA-256 and `If-None-Match` (304); streamed from the
+/// range, 206 or 416), an `ETag` of its SHA-256 and `If-None-Match` (304), and with
+/// `?download=1` a `Content-Disposition: attachment` naming it after its task; streamed from the
 /// archive, or a redirect (302) to a presigned URL when the archive is a bucket that browsers
 /// can reach (`--s3-public-endpoint`).
 ///
@@ -50,6 +51,11 @@ struct FileController: Sendable {
         }
         let etag = "\"\(file.sha256)\""
         var headers: HTTPFields = [.contentType: MediaType.of(path), .eTag: etag, .acceptRanges: "bytes"]
+        if request.uri.queryParameters.get("download") == "1" {
+            // `<task folder>-<path with dashes>`: every part is already safe as a file name.
+            let name = URL(fileURLWithPath: index.folder).lastPathComponent + "-" + path.replacingOccurrences(of: "/", with: "-")
+            headers[.contentDisposition] = "attachment; filename=\"\(name)\""
+        }
         if let match = request.headers[.ifNoneMatch], match == "*" || match.split(separator: ",").contains(where: {
             $0.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "W/", with: "") == etag
         }) {

@@ -43,6 +43,17 @@ import Testing
             #expect(page.contains("/v1/tasks/shot-1/files/videos/v/thumbs/05.jpg"))
             #expect(page.contains(#"<a href="/v1/tasks/shot-1/files/index.json">index.json</a>"#))
             #expect(page.contains("project=summer"))
+            // The renditions as a publisher picks one: the 320×180 H.264 source already fits both
+            // profiles, so both are copies of it (said so), each with its bit rate and a download.
+            #expect(page.contains("<caption>Renditions</caption>"), "\(page)")
+            #expect(page.contains("<tr><td>web</td><td>h264 + aac</td><td>320×180</td><td>"), "\(page)")
+            #expect(page.contains("<tr><td>preview</td><td>h264 + aac</td><td>320×180</td><td>"), "\(page)")
+            #expect(page.components(separatedBy: " kb/s</td><td>").count == 3 && page.components(separatedBy: "<td>copy of the source</td>").count == 3, "\(page)")
+            #expect(page.contains(#"<a href="/v1/tasks/shot-1/files/videos/v/preview.mp4?download=1" download>Download</a>"#))
+            let download = try await client.execute(uri: "/v1/tasks/shot-1/files/videos/v/preview.mp4?download=1", method: .get)
+            #expect(download.headers[.contentDisposition] == #"attachment; filename="shot-1-videos-v-preview.mp4""#)
+            let inline = try await client.execute(uri: "/v1/tasks/shot-1/files/videos/v/preview.mp4", method: .get)
+            #expect(inline.headers[.contentDisposition] == nil, "played in the page without it")
 
             let failedPage = try await client.execute(uri: "/tasks/CjhHZ2u1sQAAAAAAXz1aRw", method: .get)
             let failedHTML = String(buffer: failedPage.body)

@@ -82,12 +82,30 @@ struct TaskView {
             if let bitRate = probe.bitRate { facts.append(("bit rate", "\(bitRate / 1000) kb/s")) }
             html += "<table>" + facts.map { "<tr><th>\(HTML.escape($0.0))</th><td>\(HTML.escape($0.1))</td></tr>" }.joined() + "</table>"
         }
+        html += renditions(video.renditions)
         if !video.thumbnails.isEmpty {
             html += "<div class=\"thumbs\">" + video.thumbnails.map {
                 "<img loading=\"lazy\" alt=\"at \(String(format: "%.2f", $0.at ?? 0)) s\" src=\"\(link($0.file.path))\">"
             }.joined() + "</div>"
         }
         return html + "</section>"
+    }
+
+    /// What was made for publishing, as a publisher picks a file: profile, codec, size, bit
+    /// rate, file size, whether it is the source's own stream or an encode, and a download.
+    private func renditions(_ renditions: [Rendition]) -> String {
+        guard !renditions.isEmpty else { return "" }
+        let rows = renditions.map { rendition in
+            let size = rendition.video.map { "\($0.width)×\($0.height)" } ?? "-"
+            let bitRate = rendition.duration.flatMap { $0 > 0 ? "\(Int((Double(rendition.file.bytes) * 8 / $0 / 1000).rounded())) kb/s" : nil } ?? "-"
+            let made = rendition.method == .copy ? "copy of the source" : "encoded" + (rendition.settings.map { ", CRF \($0.crf) \($0.preset)" } ?? "")
+            let cells = [rendition.profile, [rendition.video?.codec, rendition.audio?.codec].compactMap { $0 }.joined(separator: " + "), size, bitRate,
+                         ByteCountFormatter.string(fromByteCount: Int64(rendition.file.bytes), countStyle: .file), made]
+            return "<tr>" + cells.map { "<td>\(HTML.escape($0))</td>" }.joined()
+                + "<td><a href=\"\(link(rendition.file.path))?download=1\" download>Download</a></td></tr>"
+        }
+        return "<table class=\"renditions\"><caption>Renditions</caption><tr><th>profile</th><th>codec</th><th>size</th><th>bit rate</th>"
+            + "<th>file</th><th>made by</th><th></th></tr>" + rows.joined() + "</table>"
     }
 
     private func image(_ image: ImageEntry) -> String {
