@@ -4,7 +4,7 @@ import Synchronization
 /// An HTTP/1.1 server on 127.0.0.1 for tests, on a port of its own, answering each request
 /// with what the test's handler says, down to the bytes: it can send a body longer or shorter
 /// than its Content-Length, drop the connection part way, or drip slowly. One thread accepts,
-/// one thread serves each connection; `stop()` (or deinit) closes the listening socket.
+/// one thread serves each connection; `stop()` (or deinit) ends the listening.
 public final class TestHTTPServer: Sendable {
     public typealias Handler = @Sendable (TestHTTPRequest) -> TestHTTPResponse
 
@@ -57,11 +57,17 @@ public final class TestHTTPServer: Sendable {
         listener = socket
         let core = Core(handler: handler)
         self.core = core
+        // The accepting thread owns the listening socket and alone closes it, once `stop()`'s
+        // shutdown makes accept fail: closed by `stop()` instead, its number could be given to
+        // another test's new listener before this thread's next accept, which then took that
+        // server's connections and answered them with this one's handler (a 404 for a file the
+        // other server does serve, seen in the fetcher's tests).
         Thread.detachNewThread { [listener] in
             while true {
                 let connection = accept(listener, nil, nil)
                 if connection < 0 {
                     if errno == EINTR { continue }
+                    close(listener)
                     return
                 }
                 Thread.detachNewThread { core.serve(connection) }
@@ -81,7 +87,7 @@ public final class TestHTTPServer: Sendable {
     /// Every request served so far, in arrival order.
     public var receivedRequests: [TestHTTPRequest] { core.requests.withLock { $0 } }
 
-    /// Stops accepting connections; idempotent, so the descriptor is never closed twice.
+    /// Stops accepting connections; idempotent. The accepting thread closes the socket.
     public func stop() {
         let first = stopped.withLock { wasStopped in
             defer { wasStopped = true }
@@ -89,7 +95,6 @@ public final class TestHTTPServer: Sendable {
         }
         guard first else { return }
         shutdown(listener, Int32(SHUT_RDWR))
-        close(listener)
     }
 }
 
