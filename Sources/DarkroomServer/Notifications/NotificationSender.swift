@@ -37,10 +37,15 @@ struct NotificationSender: Service {
         }
     }
 
+    /// Rings every second until the bell closes or the service is cancelled.
     private func tick() async {
         while !bell.isClosed {
             bell.ring()
-            try? await Task.sleep(for: .seconds(1))
+            do {
+                try await Task.sleep(for: .seconds(1))
+            } catch {
+                return
+            }
         }
     }
 
