@@ -9,8 +9,9 @@ import Foundation
 public struct HTTPExchange: Sendable {
     /// What came back: a status and its body, or why none did.
     public enum Outcome: Sendable, Equatable {
-        /// The server answered; `retryAfter` is its `Retry-After` header, as sent.
-        case answered(status: Int, body: Data, retryAfter: String?)
+        /// The server answered; `retryAfter` is the wait its `Retry-After` asked for, in seconds
+        /// (libcurl reads both its forms, seconds and an HTTP date), nil when it asked none.
+        case answered(status: Int, body: Data, retryAfter: Int64?)
         /// No (whole) answer: the connection, a time-out, TLS, an answer over the limit.
         case transportFailed(String)
     }
@@ -66,7 +67,8 @@ public struct HTTPExchange: Sendable {
         guard code == CURLE_OK else {
             return .transportFailed(curlErrorText(code) + (easy.errorDetail.map { ": \($0)" } ?? ""))
         }
-        return .answered(status: easy.info(CURLINFO_RESPONSE_CODE), body: answer.data, retryAfter: easy.responseHeader("Retry-After"))
+        let retryAfter: Int64 = easy.info(CURLINFO_RETRY_AFTER)
+        return .answered(status: easy.info(CURLINFO_RESPONSE_CODE), body: answer.data, retryAfter: retryAfter > 0 ? retryAfter : nil)
     }
 }
 
