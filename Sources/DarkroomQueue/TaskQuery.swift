@@ -61,18 +61,38 @@ public struct TaskCursor: Sendable, Equatable {
         self.init(firstSeenAt: task.firstSeenAt.millisecondsSince1970, id: task.id)
     }
 
-    /// URL-safe Base64 of `<milliseconds>:<task id>`.
+    /// `<milliseconds>-<the id's UTF-8 in lower-case hex>`: a shape the OpenAPI document can
+    /// state as a pattern (`pattern`), so that every text of that shape is a cursor. Any
+    /// time and id is a place in the list, even one no task holds.
     public var text: String {
-        Data("\(firstSeenAt):\(id)".utf8).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        "\(firstSeenAt)-" + id.utf8.hexString
     }
 
+    /// The cursors `init?(text:)` takes: no NUL byte in the id, which the stores cannot hold.
+    public static let pattern = "^[0-9]{1,18}-([0-9a-f][1-9a-f]|[1-9a-f]0)*$"
+
     public init?(text: String) {
-        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
-        guard let data = Data(base64Encoded: base64), let decoded = String(data: data, encoding: .utf8),
-              let colon = decoded.firstIndex(of: ":"), let milliseconds = Int64(decoded[..<colon]) else { return nil }
-        self.init(firstSeenAt: milliseconds, id: String(decoded[decoded.index(after: colon)...]))
+        guard let dash = text.firstIndex(of: "-"), text[..<dash].utf8.allSatisfy({ (0x30...0x39).contains($0) }),
+              let milliseconds = Int64(text[..<dash]), let bytes = Self.bytes(hex: Array(text[text.index(after: dash)...].utf8)),
+              !bytes.contains(0) else { return nil }
+        self.init(firstSeenAt: milliseconds, id: String(decoding: bytes, as: UTF8.self))
+    }
+
+    private static func bytes(hex: [UInt8]) -> [UInt8]? {
+        func nibble(_ c: UInt8) -> UInt8? {
+            switch c {
+            case 0x30...0x39: c - 0x30
+            case 0x61...0x66: c - 0x61 + 10
+            default: nil
+            }
+        }
+        guard hex.count % 2 == 0 else { return nil }
+        var bytes: [UInt8] = []
+        for i in stride(from: 0, to: hex.count, by: 2) {
+            guard let high = nibble(hex[i]), let low = nibble(hex[i + 1]) else { return nil }
+            bytes.append(high << 4 | low)
+        }
+        return bytes
     }
 }
 

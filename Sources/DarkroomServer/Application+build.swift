@@ -73,7 +73,7 @@ public func buildApplication(
         server = try ServerTLS.builder(server, certificate: tls.certificate, key: tls.key)
     }
     return Application(
-        router: router,
+        responder: UnknownMethod(router: router.buildResponder()),
         server: server,
         configuration: .init(
             address: .hostname(settings.host, port: settings.port), serverName: "darkroom",

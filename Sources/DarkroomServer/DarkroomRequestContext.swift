@@ -8,6 +8,8 @@ struct DarkroomRequestContext: RequestContext, RemoteAddressRequestContext {
     var coreContext: CoreRequestContextStorage
     /// Nil when the request did not come over a socket (the router tests).
     let remoteAddress: SocketAddress?
+    /// The method the client sent, when `UnknownMethod` routed it as another.
+    var sentMethod: HTTPRequest.Method?
 
     init(source: ApplicationRequestContextSource) {
         coreContext = CoreRequestContextStorage(source: source)

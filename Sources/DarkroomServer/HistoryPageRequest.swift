@@ -8,14 +8,14 @@ struct HistoryPageRequest {
     var cursor: Int64?
     var limit = HistoryPage.defaultLimit
 
-    init(parameters get: (String) -> String?) throws {
-        if let text = get("history_cursor"), !text.isEmpty {
-            guard let cursor = Int64(text), cursor > 0 else {
+    init(parameters get: (String) throws -> String?) throws {
+        if let text = try get("history_cursor"), !text.isEmpty {
+            guard let cursor = Int64(decimalDigits: text), cursor > 0 else {
                 throw HTTPError(.badRequest, message: "history_cursor is not one this server gave")
             }
             self.cursor = cursor
         }
-        if let text = get("history_limit"), !text.isEmpty {
+        if let text = try get("history_limit"), !text.isEmpty {
             guard let limit = Int(text), (1...HistoryPage.maxLimit).contains(limit) else {
                 throw HTTPError(.badRequest, message: "history_limit must be a whole number from 1 to \(HistoryPage.maxLimit)")
             }

@@ -11,9 +11,9 @@ enum MethodNotAllowed {
         let taken = allowed.contains(.get) ? allowed + [.head] : allowed
         let allow = taken.map(\.rawValue).joined(separator: ", ")
         for method in methods where !taken.contains(method) {
-            router.on(path, method: method) { request, _ -> Response in
-                Response(status: .methodNotAllowed, headers: [.allow: allow],
-                         body: ResponseBody(byteBuffer: ByteBuffer(string: #"{"error":"\#(request.method.rawValue) is not a method of this path; it takes \#(allow)"}"#)))
+            router.on(path, method: method) { request, context -> Response in
+                let sent = (context.sentMethod ?? request.method).rawValue
+                throw HTTPError(.methodNotAllowed, headers: [.allow: allow], message: "\(sent) is not a method of this path; it takes \(allow)")
             }
         }
     }

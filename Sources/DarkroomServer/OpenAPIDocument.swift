@@ -1,3 +1,4 @@
+import DarkroomQueue
 import Hummingbird
 
 /// The OpenAPI 3.1 document of the whole HTTP API, served at `GET /openapi.yaml`. It lives in
@@ -28,14 +29,17 @@ paths:
       description: |
         Either of Kling's shapes. Callers prove themselves with a Standard Webhooks signature
         (webhook-id, webhook-timestamp, webhook-signature) or a shared token (?token= or
-        Authorization Bearer). Query parameters other than token become the task's tags.
-      parameters:
-        - {name: token, in: query, required: false, schema: {type: string}}
+        Authorization Bearer). Query parameters other than token become the task's tags. A
+        server with neither --webhook-secret nor --token takes any caller. The schema names what
+        each shape needs; a body is refused (400, with the JSON path at fault) also for what a
+        schema cannot say: two videos with one id, two images with one index, a URL that does not
+        parse.
+      security: [{callbackToken: []}, {callbackBearer: []}, {}]
       requestBody:
         required: true
         content:
           application/json:
-            schema: {type: object}
+            schema: {$ref: "#/components/schemas/Callback"}
       responses:
         "200":
           description: Stored (or a harmless repeat).
@@ -50,14 +54,15 @@ paths:
   /v1/tasks:
     get:
       summary: Tasks, newest first, filtered and paged.
+      security: [{adminToken: []}]
       parameters:
         - {name: state, in: query, schema: {$ref: "#/components/schemas/TaskState"}}
         - {name: verdict, in: query, schema: {$ref: "#/components/schemas/Verdict"}}
-        - {name: tag, in: query, description: "key:value", schema: {type: string}}
+        - {name: tag, in: query, description: "key:value; empty for no filter", schema: {type: string, pattern: "^$|^[^:\"\\\\]+:"}}
         - {name: created_after, in: query, description: "RFC 3339; empty for no filter (an HTML form's any)", schema: {anyOf: [{type: string, format: date-time}, {type: string, maxLength: 0}]}}
         - {name: created_before, in: query, description: "RFC 3339; empty for no filter (an HTML form's any)", schema: {anyOf: [{type: string, format: date-time}, {type: string, maxLength: 0}]}}
-        - {name: limit, in: query, schema: {type: integer, minimum: 1, maximum: 1000, default: 100}}
-        - {name: cursor, in: query, description: "next_cursor of the page before", schema: {type: string}}
+        - {name: limit, in: query, description: "empty for the default", schema: {anyOf: [{type: integer, minimum: 1, maximum: 1000}, {type: string, maxLength: 0}], default: 100}}
+        - {name: cursor, in: query, description: "next_cursor of the page before; empty for the first page", schema: {type: string, pattern: "^$|\#(TaskCursor.pattern)"}}
       responses:
         "200":
           description: One page.
@@ -70,10 +75,11 @@ paths:
   /v1/tasks/{id}:
     get:
       summary: One task, a page of its callback history (oldest first), and its index file once archived.
+      security: [{adminToken: []}]
       parameters:
         - {name: id, in: path, required: true, schema: {type: string}}
-        - {name: history_cursor, in: query, description: "history_next_cursor of the previous page", schema: {type: string}}
-        - {name: history_limit, in: query, description: "callbacks per page", schema: {type: integer, minimum: 1, maximum: 1000, default: 100}}
+        - {name: history_cursor, in: query, description: "history_next_cursor of the previous page; empty for the first", schema: {type: string, pattern: "^$|^[1-9][0-9]{0,17}$"}}
+        - {name: history_limit, in: query, description: "callbacks per page; empty for the default", schema: {anyOf: [{type: integer, minimum: 1, maximum: 1000}, {type: string, maxLength: 0}], default: 100}}
       responses:
         "200":
           description: The task.
@@ -82,9 +88,12 @@ paths:
               schema: {$ref: "#/components/schemas/TaskDocument"}
         "400": {$ref: "#/components/responses/Error"}
         "404": {$ref: "#/components/responses/Error"}
+        "401": {$ref: "#/components/responses/Error"}
+        "403": {$ref: "#/components/responses/Error"}
   /v1/tasks/{id}/retry:
     post:
       summary: Queue a failed task's archive job again.
+      security: [{adminToken: []}]
       parameters:
         - {name: id, in: path, required: true, schema: {type: string}}
       responses:
@@ -95,11 +104,14 @@ paths:
               schema: {$ref: "#/components/schemas/TaskSummary"}
         "404": {$ref: "#/components/responses/Error"}
         "409": {$ref: "#/components/responses/Error"}
+        "401": {$ref: "#/components/responses/Error"}
+        "403": {$ref: "#/components/responses/Error"}
   /v1/events:
     get:
       summary: The outbox's events, oldest first, with their deliveries (docs/notifications.md).
+      security: [{adminToken: []}]
       parameters:
-        - {name: after, in: query, schema: {type: string}, description: "next_cursor of the page before"}
+        - {name: after, in: query, schema: {type: string, pattern: "^[0-9]{0,18}$"}, description: "next_cursor of the page before; empty for the first page"}
         - {name: limit, in: query, schema: {type: integer, minimum: 1, maximum: 500, default: 100}}
         - {name: undelivered, in: query, schema: {type: boolean}, description: "only events given up or refused (410) and no longer tried"}
       responses:
@@ -109,9 +121,12 @@ paths:
             application/json:
               schema: {$ref: "#/components/schemas/EventList"}
         "400": {$ref: "#/components/responses/Error"}
+        "401": {$ref: "#/components/responses/Error"}
+        "403": {$ref: "#/components/responses/Error"}
   /v1/events/{id}/redeliver:
     post:
       summary: Send an event again to every endpoint it was written for, at once, its tries counted afresh.
+      security: [{adminToken: []}]
       parameters:
         - {name: id, in: path, required: true, schema: {type: string}}
       responses:
@@ -122,9 +137,12 @@ paths:
               schema: {$ref: "#/components/schemas/Event"}
         "404": {$ref: "#/components/responses/Error"}
         "409": {$ref: "#/components/responses/Error"}
+        "401": {$ref: "#/components/responses/Error"}
+        "403": {$ref: "#/components/responses/Error"}
   /v1/tasks/{id}/files.tar:
     get:
       summary: Every file of an archived task in one POSIX tar, streamed; cut short if a file no longer matches its index.
+      security: [{adminToken: []}]
       parameters:
         - {name: id, in: path, required: true, schema: {type: string}}
       responses:
@@ -135,9 +153,12 @@ paths:
               schema: {type: string, format: binary}
         "404": {$ref: "#/components/responses/Error"}
         "503": {$ref: "#/components/responses/Error"}
+        "401": {$ref: "#/components/responses/Error"}
+        "403": {$ref: "#/components/responses/Error"}
   /v1/tasks/{id}/files/{path}:
     get:
       summary: An archived file, with Range and ETag.
+      security: [{adminToken: []}]
       parameters:
         - {name: id, in: path, required: true, schema: {type: string}}
         - {name: path, in: path, required: true, description: "a path the task's index lists, or index.json", schema: {type: string}}
@@ -151,6 +172,8 @@ paths:
         "404": {$ref: "#/components/responses/Error"}
         "416": {description: No byte of the file is in the range.}
         "503": {$ref: "#/components/responses/Error"}
+        "401": {$ref: "#/components/responses/Error"}
+        "403": {$ref: "#/components/responses/Error"}
   /healthz:
     get:
       summary: The process answers.
@@ -185,6 +208,13 @@ paths:
       responses:
         "200": {description: OpenAPI 3.1., content: {application/yaml: {schema: {type: string}}}}
 components:
+  securitySchemes:
+    adminToken:
+      type: http
+      scheme: bearer
+      description: "--admin-token. A server without one answers only its own machine (403 otherwise); a browser may pass it once as ?admin_token= for a cookie."
+    callbackToken: {type: apiKey, in: query, name: token, description: "--token, or a Standard Webhooks signature under --webhook-secret"}
+    callbackBearer: {type: http, scheme: bearer, description: "--token as Authorization: Bearer"}
   responses:
     Error:
       description: What was wrong.
@@ -211,6 +241,63 @@ components:
     TaskStatus: {enum: [submitted, processing, succeeded, failed]}
     Verdict: {enum: [ok, warning, failed]}
     Time: {type: string, pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{3}Z$"}
+    Callback:
+      description: "Either of Kling's shapes: legacy (task_id, task_status) or new (id, status). Unknown fields are ignored, and a null field is an absent one; a status is matched without regard to case."
+      anyOf:
+        - $ref: "#/components/schemas/LegacyCallback"
+        - $ref: "#/components/schemas/NewCallback"
+    LegacyCallback:
+      type: object
+      required: [task_id, task_status]
+      properties:
+        task_id: {$ref: "#/components/schemas/ResultID"}
+        task_status: {enum: [submitted, processing, succeed, succeeded, failed]}
+        task_status_msg: {anyOf: [{type: string}, {type: "null"}]}
+        created_at: {anyOf: [{$ref: "#/components/schemas/Milliseconds"}, {type: "null"}]}
+        updated_at: {anyOf: [{$ref: "#/components/schemas/Milliseconds"}, {type: "null"}]}
+        task_info: {type: [object, "null"], properties: {external_task_id: {anyOf: [{$ref: "#/components/schemas/ResultID"}, {type: "null"}]}}}
+        task_result:
+          type: [object, "null"]
+          properties:
+            videos: {anyOf: [{type: array, maxItems: 50, items: {$ref: "#/components/schemas/ReportedVideo"}}, {type: "null"}]}
+            images: {anyOf: [{type: array, maxItems: 50, items: {$ref: "#/components/schemas/ReportedImage"}}, {type: "null"}]}
+    NewCallback:
+      type: object
+      required: [id, status]
+      not: {anyOf: [{required: [task_id]}, {required: [task_status]}]}
+      properties:
+        id: {$ref: "#/components/schemas/ResultID"}
+        status: {enum: [submitted, processing, succeed, succeeded, failed]}
+        message: {anyOf: [{type: string}, {type: "null"}]}
+        create_time: {anyOf: [{$ref: "#/components/schemas/Milliseconds"}, {type: "null"}]}
+        update_time: {anyOf: [{$ref: "#/components/schemas/Milliseconds"}, {type: "null"}]}
+        external_id: {anyOf: [{$ref: "#/components/schemas/ResultID"}, {type: "null"}]}
+        outputs:
+          type: [array, "null"]
+          maxItems: 100
+          description: "outputs of another type (audio) are skipped"
+          items:
+            anyOf:
+              - allOf: [{$ref: "#/components/schemas/ReportedVideo"}, {required: [type], properties: {type: {const: video}}}]
+              - allOf: [{$ref: "#/components/schemas/ReportedImage"}, {required: [type], properties: {type: {const: image}}}]
+              - {type: object, required: [type], properties: {type: {type: string, not: {enum: [video, image]}}}}
+    ResultID: {anyOf: [{type: string, minLength: 1, maxLength: 1024}, {type: integer, minimum: -9223372036854775808, maximum: 9223372036854775807}]}
+    Milliseconds: {type: integer, minimum: 0, maximum: 253402300799999, description: "Unix time in milliseconds"}
+    ResultURL: {type: string, maxLength: 8192, pattern: "^[Hh][Tt][Tt][Pp][Ss]?://[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)*(:[0-9]{1,4})?([/?][A-Za-z0-9._~!$&'()*+,;=:@/?-]*)?$", description: "http or https"}
+    ReportedVideo:
+      type: object
+      required: [url]
+      properties:
+        id: {anyOf: [{$ref: "#/components/schemas/ResultID"}, {type: "null"}]}
+        url: {$ref: "#/components/schemas/ResultURL"}
+        watermark_url: {anyOf: [{$ref: "#/components/schemas/ResultURL"}, {type: "null"}]}
+        duration: {anyOf: [{type: number, minimum: 0}, {type: string, pattern: "^$|^[0-9]{1,9}(\\.[0-9]{1,6})?$"}, {type: "null"}], description: "seconds, as the generator reported them"}
+    ReportedImage:
+      type: object
+      required: [url]
+      properties:
+        index: {anyOf: [{type: integer, minimum: 0, maximum: 10000}, {type: "null"}]}
+        url: {$ref: "#/components/schemas/ResultURL"}
     CallbackAnswer:
       type: object
       additionalProperties: false

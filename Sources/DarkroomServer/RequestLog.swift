@@ -12,10 +12,10 @@ struct RequestLog: RouterMiddleware {
         let target = LogText.redactedTarget(path: request.uri.path, query: request.uri.query)
         do {
             let response = try await next(request, context)
-            context.logger.debug("request", metadata: ["method": "\(request.method.rawValue)", "target": "\(target)", "status": "\(response.status.code)"])
+            context.logger.debug("request", metadata: ["method": "\((context.sentMethod ?? request.method).rawValue)", "target": "\(target)", "status": "\(response.status.code)"])
             return response
         } catch let error as HTTPResponseError {
-            context.logger.debug("request", metadata: ["method": "\(request.method.rawValue)", "target": "\(target)", "status": "\(error.status.code)"])
+            context.logger.debug("request", metadata: ["method": "\((context.sentMethod ?? request.method).rawValue)", "target": "\(target)", "status": "\(error.status.code)"])
             throw error
         }
     }

@@ -25,14 +25,14 @@ struct TaskController: Sendable {
     /// RFC 3339. Answers `{"tasks": [...], "next_cursor": "…"}`, newest first; `next_cursor` is
     /// absent on the last page.
     func list(_ request: Request) async throws -> Response {
-        let query = try TaskQuery(parameters: { request.uri.queryParameters.get($0) })
+        let query = try TaskQuery(parameters: { try request.singleParameter($0) })
         return try JSONResponse.make(try await stored { () async throws(StoreError) in try await documents.list(query) })
     }
 
     /// `?history_cursor=&history_limit=`: the task's callbacks come a page at a time (100 by
     /// default, at most 1,000), with `history_next_cursor` when there are more.
     func show(_ id: String, _ request: Request) async throws -> Response {
-        let page = try HistoryPageRequest(parameters: { request.uri.queryParameters.get($0) })
+        let page = try HistoryPageRequest(parameters: { try request.singleParameter($0) })
         guard let document = try await stored({ () async throws(StoreError) in try await documents.show(id, history: page) }) else {
             throw HTTPError(.notFound, message: "no task \(id) has been seen")
         }

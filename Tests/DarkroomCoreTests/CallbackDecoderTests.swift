@@ -130,6 +130,22 @@ import Testing
         #expect(event.videos.map(\.id) == ["913827032734642186"])
     }
 
+    /// JSON has one kind of number: 31978.0 is the integer 31978 (schemathesis sent one for the
+    /// document's `type: integer`); beyond 2^53 a double may not be the number that was written.
+    @Test func integralNumbersAreIDsUpToTwoToThe53() throws {
+        #expect(try decode(#"{"id":"t","status":"submitted","external_id":31978.0}"#).externalID == "31978")
+        #expect(error(#"{"id":"t","status":"submitted","external_id":1e17}"#)?.description == "external_id: expected a string or an integer id, found a number")
+        #expect(error(#"{"id":"t","status":"submitted","external_id":-9223372036854775809}"#) != nil)
+        #expect(error(#"{"id":"t","status":"submitted","external_id":1.5}"#) != nil)
+    }
+
+    /// Limits count characters (code points), as the API document's `maxLength` does.
+    @Test func idLengthIsCountedInCharacters() throws {
+        let long = String(repeating: "é", count: 1024)
+        #expect(try decode(#"{"id":"\#(long)","status":"submitted"}"#).taskID == long)
+        #expect(error(#"{"id":"\#(long)e","status":"submitted"}"#)?.description == "id: longer than 1024 characters")
+    }
+
     @Test func missingVideoIDsAndImageIndexesTakeTheirPosition() throws {
         let event = try decode(#"{"id":"t","status":"succeeded","outputs":[{"type":"video","url":"http://h/a.mp4"},{"type":"audio","url":"http://h/a.mp3"},{"type":"image","url":"http://h/i.png"},{"type":"video","url":"http://h/b.mp4"}]}"#)
         #expect(event.videos.map(\.id) == ["0", "1"])

@@ -133,12 +133,20 @@ import Testing
             let lastPage = try await client.execute(uri: "/v1/tasks?limit=1&cursor=\(try #require(secondPage.json?["next_cursor"] as? String))", method: .get)
             #expect((lastPage.json?["tasks"] as? [Any])?.isEmpty == true)
             #expect(lastPage.json?["next_cursor"] == nil)
-            for bad in ["verdict=great", "tag=nocolon", "created_after=yesterday", "limit=0", "cursor=%25%25"] {
+            for bad in ["verdict=great", "tag=nocolon", "created_after=yesterday", "limit=0", "cursor=%25%25", "cursor=12-0", "cursor=12-00",
+                        "limit=1&limit=2", "created_after=2025-11-21T07:00:00+24:00", "created_after=2025-11-21T07:00:00+05:60"] {
                 let response = try await client.execute(uri: "/v1/tasks?\(bad)", method: .get)
                 #expect(response.status == .badRequest, "\(bad)")
             }
-            let window = try await client.execute(uri: "/v1/tasks?created_after=2025-11-21T07:00:00Z&created_before=2025-11-21T08:00:00Z", method: .get)
-            #expect(((window.json?["tasks"] as? [[String: Any]])?.map { $0["id"] as? String }) == ["913827032734642185"])
+            // RFC 3339 as a whole: lower-case t and z, and offsets beyond Foundation's ±18:00.
+            for window in ["created_after=2025-11-21T07:00:00Z&created_before=2025-11-21T08:00:00Z",
+                           "created_after=2025-11-21t07:00:00.5z&created_before=2025-11-21t08:00:00z",
+                           "created_after=2025-11-22T03:00:00%2B20:00&created_before=2025-11-20T08:30:00-23:30"] {
+                let found = try await client.execute(uri: "/v1/tasks?\(window)", method: .get)
+                #expect(((found.json?["tasks"] as? [[String: Any]])?.map { $0["id"] as? String }) == ["913827032734642185"], "\(window)")
+            }
+            let emptyValue = try await client.execute(uri: "/v1/tasks?tag=project:", method: .get)
+            #expect(emptyValue.status == .ok && (emptyValue.json?["tasks"] as? [Any])?.isEmpty == true, "a tag's value may be empty")
             let conflict = try await client.execute(uri: "/v1/tasks/913827032734642185/retry", method: .post)
             #expect(conflict.status == .conflict)
             #expect(try await client.execute(uri: "/v1/tasks/unknown/retry", method: .post).status == .notFound)

@@ -14,12 +14,15 @@ import Testing
         ("/v1/tasks", .post, "GET, HEAD"), ("/v1/tasks/t1", .put, "GET, HEAD"), ("/v1/tasks/t1/retry", .get, "POST"),
         ("/v1/tasks/t1/files/index.json", .delete, "GET, HEAD"), ("/", .patch, "GET, HEAD"), ("/tasks/t1/retry", .get, "POST"),
         ("/v1/events", .post, "GET, HEAD"), ("/v1/tasks/t1/files.tar", .delete, "GET, HEAD"), ("/v1/events/evt_0/redeliver", .get, "POST"),
+        // Methods no route is registered for (schemathesis sends QUERY).
+        ("/healthz", HTTPRequest.Method("QUERY")!, "GET, HEAD"), ("/v1/callbacks/kling", HTTPRequest.Method("PROPFIND")!, "POST"),
     ])
     func aMethodThePathDoesNotTakeIs405WithAllow(path: String, method: HTTPRequest.Method, allow: String) async throws {
         try await withRouter(try testSettings("methods")) { client in
             let answer = try await client.execute(uri: path, method: method)
             #expect(answer.status == .methodNotAllowed, "\(method) \(path)")
             #expect(answer.headers[.allow] == allow, "\(method) \(path)")
+            #expect(String(buffer: answer.body).contains("\(method.rawValue) is not a method of this path"), "\(String(buffer: answer.body))")
         }
     }
 

@@ -43,10 +43,14 @@ struct JSONNode {
         switch value {
         case .string(let string): text = string
         case .integer(let integer): text = String(integer)
+        // JSON has one kind of number: 31978.0 is the integer 31978, as JSON Schema counts it.
+        // Beyond 2^53 a number read as a double may not be the one that was written.
+        case .number(let number) where number.rounded() == number && abs(number) <= 9_007_199_254_740_992:
+            text = String(Int64(number))
         default: throw malformed("expected a string or an integer id, found \(value.kindName)")
         }
         guard !text.isEmpty else { throw malformed("is empty") }
-        guard text.utf8.count <= maxLength else { throw malformed("longer than \(maxLength) bytes") }
+        guard text.unicodeScalars.count <= maxLength else { throw malformed("longer than \(maxLength) characters") }
         return text
     }
 
@@ -100,7 +104,7 @@ struct JSONNode {
     /// An absolute http or https URL with a host.
     func httpURL(maxLength: Int) throws(CallbackError) -> URL {
         let text = try string()
-        guard text.utf8.count <= maxLength else { throw malformed("URL longer than \(maxLength) bytes") }
+        guard text.unicodeScalars.count <= maxLength else { throw malformed("URL longer than \(maxLength) characters") }
         guard let url = URL(string: text),
               let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
               let host = url.host, !host.isEmpty

@@ -23,9 +23,9 @@ struct GalleryController: Sendable {
     }
 
     func index(_ request: Request) async throws -> Response {
-        let get = { (name: String) in request.uri.queryParameters.get(name) }
+        let get = { (name: String) throws in try request.singleParameter(name) }
         var query = try TaskQuery(parameters: get)
-        if get("limit") == nil { query.limit = 24 }
+        if try get("limit") == nil { query.limit = 24 }
         let page: TaskPage
         do {
             page = try await store.tasks(query)
@@ -37,12 +37,12 @@ struct GalleryController: Sendable {
             let index: TaskIndex? = if let folder = task.folder { try? await archive.index(of: folder) } else { nil }
             cards.append(TaskCard(task: task, index: index).html)
         }
-        var body = "<h1>Archive</h1>" + filterForm(query, tag: get("tag") ?? "")
+        var body = "<h1>Archive</h1>" + filterForm(query, tag: try get("tag") ?? "")
         body += cards.isEmpty ? "<p class=\"muted\">No task matches.</p>" : "<div class=\"grid\">\(cards.joined())</div>"
         if let next = page.nextCursor {
             var parameters = ["cursor=\(next.text)"]
             for name in ["state", "verdict", "tag"] {
-                if let value = get(name), !value.isEmpty { parameters.append("\(name)=\(HTML.segment(value))") }
+                if let value = try get(name), !value.isEmpty { parameters.append("\(name)=\(HTML.segment(value))") }
             }
             body += "<p><a rel=\"next\" href=\"/?\(HTML.escape(parameters.joined(separator: "&")))\">Older tasks →</a></p>"
         }
@@ -64,7 +64,7 @@ struct GalleryController: Sendable {
     }
 
     func task(_ id: String, _ request: Request) async throws -> Response {
-        let page = try HistoryPageRequest(parameters: { request.uri.queryParameters.get($0) })
+        let page = try HistoryPageRequest(parameters: { try request.singleParameter($0) })
         let record: TaskRecord?
         let history: HistoryPage
         let events: [EventRecord]

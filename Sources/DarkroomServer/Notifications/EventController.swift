@@ -19,21 +19,20 @@ struct EventController: Sendable {
     /// `?after=CURSOR&limit=N&undelivered=true`: the outbox, oldest first, `limit` (100 by
     /// default, at most 500) at a time; `next_cursor` while there are more.
     func list(_ request: Request) async throws -> Response {
-        let parameters = request.uri.queryParameters
         var cursor: Int64?
-        if let text = parameters.get("after") {
-            guard let value = Int64(text), value >= 0 else { throw HTTPError(.badRequest, message: "after must be a cursor from next_cursor") }
+        if let text = try request.singleParameter("after"), !text.isEmpty {
+            guard let value = Int64(decimalDigits: text) else { throw HTTPError(.badRequest, message: "after must be a cursor from next_cursor") }
             cursor = value
         }
         var limit = 100
-        if let text = parameters.get("limit") {
+        if let text = try request.singleParameter("limit") {
             guard let value = Int(text), (1...EventPage.maxLimit).contains(value) else {
                 throw HTTPError(.badRequest, message: "limit must be a whole number from 1 to \(EventPage.maxLimit)")
             }
             limit = value
         }
         let undelivered: Bool
-        switch parameters.get("undelivered") {
+        switch try request.singleParameter("undelivered") {
         case nil, "false": undelivered = false
         case "true": undelivered = true
         default: throw HTTPError(.badRequest, message: "undelivered must be true or false")
