@@ -4,4 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --tests
-swift test "$@"
+# The tests' attachments (the gallery's screenshots in Chromium) are kept for people to look at.
+mkdir -p .build/attachments
+swift test --attachments-path .build/attachments "$@"

@@ -5,7 +5,8 @@ import Testing
 /// The gallery in a real browser: headless Chromium (Debian's, driven by selenium) loads the
 /// grid and a task page of an archive made by the running binary, and the DOM is checked —
 /// posters loaded, verdict badges, the player's H.264 source playable, the storyboard's cues
-/// read. Screenshots go to `.build/screenshots/`. Three times: with the archive in a folder, in
+/// read, the task page's facts, problems, storyboard label, history and hashes. Screenshots are
+/// the test's attachments (`scripts/test.sh` writes them to `.build/attachments/`). Three times: with the archive in a folder, in
 /// a bucket streamed through Darkroom, and in a bucket whose files are redirects to presigned
 /// URLs (the browser then loads posters and video from SeaweedFS itself).
 @Suite(.serialized) struct GalleryBrowserTests {
@@ -25,6 +26,12 @@ import Testing
         options.binary_location = "/usr/bin/chromium"
         driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
         driver.set_script_timeout(30)
+        def full_page(name):
+            # The whole page, not the window's first 900 pixels.
+            height = driver.execute_script("return document.documentElement.scrollHeight")
+            driver.set_window_size(1200, max(900, min(height, 6000)))
+            driver.save_screenshot(shots + "/" + name)
+            driver.set_window_size(1200, 900)
         try:
             driver.get(base + "/")
             grid = driver.execute_async_script("""
@@ -44,9 +51,18 @@ import Testing
             page = driver.execute_async_script("""
                 const done = arguments[arguments.length - 1];
                 const video = document.querySelector("video");
+                const scrub = document.querySelector("input.scrub"), problems = document.querySelector("#problems");
                 const report = () => done({readyState: video.readyState, width: video.videoWidth, error: video.error && video.error.code,
                   cues: video.textTracks[0].cues ? video.textTracks[0].cues.length : 0,
-                  thumbnails: [...document.querySelectorAll(".thumbs img")].length});
+                  thumbnails: [...document.querySelectorAll(".thumbs img")].length,
+                  scrubLabel: scrub && scrub.labels.length ? scrub.labels[0].textContent : null,
+                  problemsFirst: !!problems && !!(problems.compareDocumentPosition(video) & Node.DOCUMENT_POSITION_FOLLOWING),
+                  problem: problems ? problems.querySelector("li").innerText : null,
+                  durationCheck: document.querySelector(".duration-check").innerText,
+                  facts: Object.fromEntries([...document.querySelectorAll("table.facts tr")].map(r => [r.cells[0].textContent, r.cells[1].textContent])),
+                  statuses: [...document.querySelectorAll("#history tr td:nth-child(2)")].map(c => c.innerText),
+                  copyButtons: [...document.querySelectorAll("button.copy")].filter(b => !b.hidden && b.offsetWidth > 0).length,
+                  hashes: [...document.querySelectorAll("#files code")].length});
                 // Read once the storyboard track has loaded (or failed) and the player has its
                 // metadata: events, not a pause, which a loaded machine outlasted.
                 const track = document.querySelector("video track");
@@ -57,7 +73,7 @@ import Testing
                 video.textTracks[0].mode = "hidden";
                 Promise.all([loaded, metadata]).then(report);
             """)
-            driver.save_screenshot(shots + "/task.png")
+            full_page("task.png")
             print(json.dumps({"grid": grid, "page": page}))
         finally:
             driver.quit()
@@ -83,9 +99,7 @@ import Testing
             try await server.request("GET", "/v1/tasks/browser-1").json?["state"] as? String == "archived"
         }
 
-        let shots = RepositoryFiles.root.appendingPathComponent(".build/screenshots")
-        try FileManager.default.createDirectory(at: shots, withIntermediateDirectories: true)
-        let shotFolder = shots.appendingPathComponent(archive.rawValue)
+        let shotFolder = folder.appendingPathComponent("screenshots")
         try FileManager.default.createDirectory(at: shotFolder, withIntermediateDirectories: true)
         let result = try await runCommand(RepositoryFiles.python, ["-c", Self.script, "http://127.0.0.1:\(server.port)", shotFolder.path, "browser-1"],
                                           environment: ["TZ": "Asia/Tokyo"])
@@ -110,9 +124,19 @@ import Testing
         #expect(page["width"] as? Int == 320)
         #expect((page["cues"] as? Int ?? 0) == 2, "one storyboard tile per second of the 2 s clip: \(page)")
         #expect(page["thumbnails"] as? Int == 5)
+        #expect(page["scrubLabel"] as? String == "Storyboard: drag to preview frames, let go to jump there", "\(page)")
+        #expect(page["problemsFirst"] as? Bool == true, "\(page)")
+        #expect((page["problem"] as? String)?.contains("Watch it to the end before publishing") == true, "\(page)")
+        #expect(page["durationCheck"] as? String == "Lasts 2 s, 3 s shorter than the 5 s the generator reported (more than the 0.5 s allowed). does not match", "\(page)")
+        let facts = try #require(page["facts"] as? [String: String])
+        #expect(facts["resolution"] == "320×180" && facts["aspect ratio"] == "16:9" && facts["frame rate"] == "30 fps" && facts["duration"] == "2 s", "\(facts)")
+        #expect(page["statuses"] as? [String] == ["succeeded"], "one spelling: \(page)")
+        let hashes = try #require(page["hashes"] as? Int)
+        #expect(hashes > 5 && page["copyButtons"] as? Int == hashes, "a copy button beside each hash: \(page)")
         for name in ["gallery.png", "task.png"] {
-            let size = (try? FileManager.default.attributesOfItem(atPath: shotFolder.appendingPathComponent(name).path)[.size] as? Int) ?? 0
-            #expect(size > 10_000, "\(name) written")
+            let shot = try Data(contentsOf: shotFolder.appendingPathComponent(name))
+            #expect(shot.count > 10_000, "\(name) written")
+            Attachment.record(shot, named: "\(archive.rawValue)-\(name)")
         }
     }
 }

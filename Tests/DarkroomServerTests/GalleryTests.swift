@@ -39,7 +39,25 @@ import Testing
             let page = String(buffer: try await client.execute(uri: "/tasks/shot-1", method: .get).body)
             #expect(page.contains(#"src="/v1/tasks/shot-1/files/videos/v/web.mp4""#), "\(page)")
             #expect(page.contains(#"<track kind="metadata" label="storyboard" src="/v1/tasks/shot-1/files/videos/v/storyboard.vtt""#))
-            #expect(page.contains("2.000 s measured</b> against 5.000 s reported"))
+            #expect(page.contains(#"<p class="duration-check">Lasts 2 s, 3 s shorter than the 5 s the generator reported (more than the 0.5 s allowed)."#), "\(page)")
+            // The problem comes first, in words, with what to do about it.
+            let problems = try #require(page.range(of: #"<section id="problems""#), "\(page)")
+            #expect(problems.lowerBound < (page.range(of: #"<section class="video">"#)?.lowerBound ?? page.startIndex))
+            #expect(page.contains("<b class=\"problem\">Not as long as reported</b>") && page.contains("Watch it to the end before publishing"), "\(page)")
+            #expect(page.contains(#"<label for="scrub-v">Storyboard: drag to preview frames, let go to jump there</label><input id="scrub-v" class="scrub""#), "\(page)")
+            for fact in ["<th scope=\"row\">duration</th><td>2 s</td>", "<th scope=\"row\">resolution</th><td>320×180</td>",
+                         "<th scope=\"row\">aspect ratio</th><td>16:9</td>", "<th scope=\"row\">frame rate</th><td>30 fps</td>"] {
+                #expect(page.contains(fact), "\(fact)")
+            }
+            // One status spelling: the generator's "succeed" only in the tooltip.
+            #expect(page.contains(#"<span title="the generator wrote succeed">succeeded</span>"#) && !page.contains("<td>succeed</td>"), "\(page)")
+            // Every file with its size and whole hash to copy.
+            let index = try await client.execute(uri: "/v1/tasks/shot-1", method: .get).json?["index"]
+            let files = storedFiles(in: index as Any)
+            #expect(files.count > 5, "\(files)")
+            for (path, hash) in files {
+                #expect(page.contains(#"<button type="button" class="copy" data-copy="\#(hash)" aria-label="Copy the SHA-256 of \#(path)">"#), "\(path)")
+            }
             #expect(page.contains("/v1/tasks/shot-1/files/videos/v/thumbs/05.jpg"))
             #expect(page.contains(#"<a href="/v1/tasks/shot-1/files/index.json">index.json</a>"#))
             #expect(page.contains("project=summer"))
@@ -71,6 +89,29 @@ import Testing
         }
     }
 
+    /// Images in a grid, each with its format, size and file size, linking to the source.
+    @Test func aTaskPageShowsItsImagesInAGrid() async throws {
+        let png = try Data(contentsOf: URL(fileURLWithPath: try await TestClips.shared.path(.png)))
+        let jpeg = try Data(contentsOf: URL(fileURLWithPath: try await TestClips.shared.path(.jpeg)))
+        let media = try TestHTTPServer { request in
+            request.path.hasSuffix(".png") ? .file(png, for: request, contentType: "image/png") : .file(jpeg, for: request, contentType: "image/jpeg")
+        }
+        let body = Data("""
+            {"task_id": "pictures", "task_status": "succeed", "task_result": {"images": [
+              {"index": 0, "url": "\(media.url("a.png").absoluteString)"}, {"index": 1, "url": "\(media.url("b.jpg").absoluteString)"}]}}
+            """.utf8)
+        try await withRouter(try archivingSettings("gallery-images")) { client in
+            try await client.archive(body, id: "pictures")
+            let page = String(buffer: try await client.execute(uri: "/tasks/pictures", method: .get).body)
+            #expect(page.contains(#"<section id="images"><h2>Images</h2><div class="image-grid">"#), "\(page)")
+            #expect(page.components(separatedBy: "<figure class=\"image\">").count == 3, "\(page)")
+            let figures = page.components(separatedBy: "<figcaption>").dropFirst().map { $0.components(separatedBy: "</figcaption>")[0] }
+            #expect(figures.count == 2 && figures[0].hasPrefix("Image 0<br><span class=\"muted\">PNG ") && figures[1].hasPrefix("Image 1<br><span class=\"muted\">JPEG "), "\(figures)")
+            #expect(page.contains(#"<a href="/v1/tasks/pictures/files/images/0/source.png"><img loading="lazy" alt="image 0""#), "\(page)")
+            #expect(!page.contains("id=\"problems\""), "nothing wrong, no problems section")
+        }
+    }
+
     @Test func theGalleryTakesTheAdminToken() async throws {
         try await withRouter(try testSettings("gallery-admin") { $0.adminTokens = ["adm"] }) { client in
             let without = try await client.execute(uri: "/", method: .get)
@@ -94,4 +135,13 @@ import Testing
             #expect(wrongLogin.status == .unauthorized)
         }
     }
+}
+
+/// Every `{path, sha256}` the index lists, wherever it sits (sources, renditions, stills).
+private func storedFiles(in json: Any) -> [(path: String, sha256: String)] {
+    if let object = json as? [String: Any] {
+        let own = (object["path"] as? String).flatMap { path in (object["sha256"] as? String).map { [(path, $0)] } } ?? []
+        return own + object.values.flatMap { storedFiles(in: $0) }
+    }
+    return (json as? [Any])?.flatMap { storedFiles(in: $0) } ?? []
 }

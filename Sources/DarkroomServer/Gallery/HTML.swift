@@ -104,5 +104,12 @@ enum HTML {
         .thumbs{display:flex;gap:6px;flex-wrap:wrap}.thumbs img{width:160px;border-radius:4px}
         .preview{width:160px;height:90px;background-repeat:no-repeat;display:none;border:1px solid var(--line)}
         section{margin:18px 0}
+        .visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+        #problems ul{padding-left:18px}.problem-item{margin-bottom:8px}.advice{color:var(--fg)}
+        .storyboard label{display:block;font-size:13px;color:var(--muted);margin-top:6px}.scrub{width:100%}
+        .facts th{color:var(--muted);font-weight:normal}td.number{text-align:right}
+        .image-grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(200px,1fr));gap:16px}
+        .image-grid figure{margin:0}.image-grid img,.image-grid .placeholder{width:100%;border-radius:6px;display:block}
+        button.copy{font-size:12px;padding:0 6px}caption{text-align:left;font-weight:600;padding:8px 0 4px}
         """
 }

@@ -2,8 +2,9 @@ import Foundation
 
 /// The gallery's one script, on every page and allowed by its hash (`HTML.contentSecurityPolicy`);
 /// pages work without it. It shows times in the viewer's own zone (the UTC value stays in the
-/// tooltip), and storyboard previews: the WebVTT cues (`sprite.jpg#xywh=x,y,w,h`) shown as the
-/// storyboard slider moves.
+/// tooltip), storyboard previews: the WebVTT cues (`sprite.jpg#xywh=x,y,w,h`) shown as the
+/// storyboard slider moves, and copy buttons for hashes (hidden where the page may not write
+/// to the clipboard: a plain-HTTP page from another machine).
 enum PageScript {
     static let source = """
         document.querySelectorAll("time[datetime]").forEach(function (time) {
@@ -29,6 +30,12 @@ enum PageScript {
             }
           });
           scrub.addEventListener("change", function () { video.currentTime = video.duration * scrub.value / 1000; });
+        });
+        document.querySelectorAll("button.copy").forEach(function (button) {
+          if (!navigator.clipboard) { button.hidden = true; return; }
+          button.addEventListener("click", function () {
+            navigator.clipboard.writeText(button.dataset.copy).then(function () { button.textContent = "Copied"; });
+          });
         });
         """
 }
