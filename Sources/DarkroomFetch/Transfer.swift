@@ -134,16 +134,7 @@ final class Transfer: @unchecked Sendable {
     }
 
     fileprivate func openSocket(_ address: UnsafeMutablePointer<curl_sockaddr>) -> curl_socket_t {
-        let sockaddrPointer = UnsafeRawPointer(address) + MemoryLayout<curl_sockaddr>.offset(of: \.addr)!
-        guard let ip = IPAddress(sockaddrPointer.assumingMemoryBound(to: sockaddr.self)) else {
-            refusedAddress = "an address that is neither IPv4 nor IPv6"
-            return CURL_SOCKET_BAD
-        }
-        if let refusal = addressPolicy.refusal(for: ip) {
-            refusedAddress = "\(ip) is \(refusal)"
-            return CURL_SOCKET_BAD
-        }
-        return socket(address.pointee.family, address.pointee.socktype | Int32(SOCK_CLOEXEC.rawValue), address.pointee.protocol)
+        addressPolicy.openSocket(address, refused: &refusedAddress)
     }
 }
 

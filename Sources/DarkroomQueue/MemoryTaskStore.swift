@@ -10,6 +10,7 @@ public final class MemoryTaskStore: TaskStore {
         var tasks: [String: TaskRecord] = [:]
         var callbacks: [StoredCallback] = []
         var outbox = MemoryOutbox()
+        var polls = MemoryPolls()
     }
 
     private let state = Mutex(State())
@@ -216,5 +217,42 @@ public final class MemoryTaskStore: TaskStore {
         task.leaseOwner = nil
         task.leaseExpiresAt = nil
         task.changedAt = now
+    }
+
+    public func register(_ registration: Registration, now: Date) async throws(StoreError) -> (task: TaskRecord, created: Bool) {
+        state.withLock { state in
+            if let known = state.tasks[registration.taskID] { return (known, false) }
+            let task = TaskRecord(registered: registration.taskID, tags: registration.tags, now: now)
+            state.tasks[task.id] = task
+            state.polls.add(registration, dueAt: now)
+            return (task, true)
+        }
+    }
+
+    public func claimPoll(owner: String, lease: Duration, now: Date, waitingSince: Date) async throws(StoreError) -> PollJob? {
+        state.withLock { state in
+            state.polls.claim(tasks: state.tasks, owner: owner, until: now + lease.timeInterval, now: now, waitingSince: waitingSince)
+        }
+    }
+
+    public func finishPoll(_ poll: PollJob, nextAt: Date, note: String?, now: Date) async throws(StoreError) -> Bool {
+        state.withLock { state in
+            guard state.polls.finish(poll, nextAt: nextAt) else { return false }
+            if state.tasks[poll.taskID]?.state == .waiting { state.tasks[poll.taskID]?.lastError = note }
+            return true
+        }
+    }
+
+    public func giveUpPoll(_ poll: PollJob, reason: String, now: Date, event: OutboxEvent?) async throws(StoreError) -> Bool {
+        state.withLock { state in
+            guard state.polls.remove(poll) else { return false }
+            guard var task = state.tasks[poll.taskID], task.state == .waiting else { return true }
+            task.state = .failed
+            task.lastError = reason
+            task.changedAt = now
+            state.tasks[poll.taskID] = task
+            if let event { state.outbox.add(event) }
+            return true
+        }
     }
 }

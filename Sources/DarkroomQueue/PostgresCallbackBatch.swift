@@ -81,6 +81,18 @@ enum PostgresCallbackBatch {
             """, logger: logger)
     }
 
+    /// Inserts the task unless the store has one by its id; true when it did.
+    static func insertIfNew(_ task: TaskRecord, on connection: PostgresConnection, logger: Logger) async throws -> Bool {
+        for try await _ in try await connection.query("""
+            \(unescaped: upsertSQL)
+            FROM jsonb_to_recordset(\(PostgresRows.json([task]))::jsonb) \(unescaped: PostgresRows.taskRecordColumns)
+            ON CONFLICT (id) DO NOTHING RETURNING id
+            """, logger: logger) {
+            return true
+        }
+        return false
+    }
+
     /// `upsertSQL FROM <rows> Schema.replaceTaskOnConflict` inserts or replaces whole task rows.
     private static let upsertSQL = """
         INSERT INTO tasks (id, state, status, message, shape, external_id, created_at, updated_at, tags, result_key, callback_id,

@@ -2,7 +2,7 @@ import Logging
 import PostgresNIO
 
 /// The PostgreSQL store's tables, in numbered versions that match the SQLite store's (`Schema`):
-/// version 1 the tables, version 2 the task list's index, version 3 the outbox. Applied at start under an advisory
+/// version 1 the tables, version 2 the task list's index, version 3 the outbox, version 4 the polls. Applied at start under an advisory
 /// lock, so that of ten processes starting together on an empty database one migrates and the
 /// others find it done; recorded in `darkroom_schema`. A database at a version this binary does
 /// not know was migrated by a newer darkroom: refused, since this one would misread it.
@@ -88,6 +88,21 @@ enum PostgresSchema {
             )
             """,
             "CREATE INDEX delivery_attempts_event ON delivery_attempts (event_id, id)",
+        ]),
+        (4, "polls", [
+            """
+            CREATE TABLE polls (
+                task_id TEXT COLLATE "C" PRIMARY KEY,
+                action TEXT,
+                url TEXT,
+                tries BIGINT NOT NULL,
+                due_at BIGINT NOT NULL,
+                lease_owner TEXT,
+                lease_expires_at BIGINT
+            )
+            """,
+            "CREATE INDEX polls_due ON polls (due_at)",
+            "CREATE INDEX tasks_waiting ON tasks (state, changed_at)",
         ]),
     ]
 

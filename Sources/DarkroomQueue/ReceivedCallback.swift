@@ -25,6 +25,10 @@ public struct ReceivedCallback: Sendable {
         self.failureEvent = failureEvent
     }
 
+    /// The `headers` of an answer of the provider's query API, kept as a callback: `@` is no
+    /// character of an HTTP field name, so no request can claim to be a poll.
+    public static let pollHeaders = ["@source": "poll"]
+
     /// The event to write with this callback, given what applying it did: `failureEvent` when
     /// the task became failed by it, nil otherwise (a repeat of the failure, a stale callback).
     func eventToWrite(outcome: CallbackPolicy.Outcome, before: TaskRecord?, after: TaskRecord) -> OutboxEvent? {
@@ -54,5 +58,10 @@ public struct StoredCallback: Sendable, Equatable, Codable {
         case statusSpelling = "status_spelling"
         case updatedAt = "updated_at"
         case outcome, headers, body
+    }
+
+    /// `poll` when Darkroom asked the provider for it, `callback` when the generator posted it.
+    public var source: String {
+        headers["@source"] == "poll" ? "poll" : "callback"
     }
 }

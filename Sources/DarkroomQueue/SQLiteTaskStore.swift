@@ -67,7 +67,7 @@ public final class SQLiteTaskStore: TaskStore {
 
     /// Writes the whole task row with one prepared statement: the hot path of every callback, so
     /// not through the record encoder.
-    private static func upsert(_ task: TaskRecord, in db: Database) throws {
+    static func upsert(_ task: TaskRecord, in db: Database) throws {
         let statement = try db.cachedStatement(sql: """
             INSERT INTO tasks (id, state, status, message, shape, external_id, created_at, updated_at, tags, result_key,
                 callback_id, last_error, attempts, next_attempt_at, lease_owner, lease_expires_at, folder, verdict, first_seen_at, changed_at)

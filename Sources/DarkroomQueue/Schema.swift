@@ -2,7 +2,8 @@ import GRDB
 
 /// The task store's tables, created and upgraded by GRDB's migrator: `tasks` (one row per task,
 /// its archive job included), `callbacks` (every callback received, raw body and outcome), and
-/// the outbox: `events`, their `deliveries` (one per endpoint) and every `delivery_attempts`.
+/// the outbox: `events`, their `deliveries` (one per endpoint) and every `delivery_attempts`;
+/// and `polls` (a task polled at its provider, with its lease).
 /// The versions are those of the PostgreSQL store (`PostgresSchema`): "v1" is its version 1, and
 /// so on. A file that a newer darkroom migrated holds versions this one does not know: refused.
 enum Schema {
@@ -97,6 +98,21 @@ enum Schema {
                     error TEXT
                 );
                 CREATE INDEX delivery_attempts_event ON delivery_attempts(event_id);
+                """)
+        }
+        migrator.registerMigration("v4: polls") { db in
+            try db.execute(sql: """
+                CREATE TABLE polls (
+                    task_id TEXT PRIMARY KEY NOT NULL,
+                    action TEXT,
+                    url TEXT,
+                    tries INTEGER NOT NULL,
+                    due_at INTEGER NOT NULL,
+                    lease_owner TEXT,
+                    lease_expires_at INTEGER
+                );
+                CREATE INDEX polls_due ON polls(due_at);
+                CREATE INDEX tasks_waiting ON tasks(state, changed_at);
                 """)
         }
         return migrator

@@ -64,6 +64,21 @@ public protocol TaskStore: Sendable {
     func redeliver(_ eventID: String, now: Date) async throws(StoreError) -> EventRecord?
     func outboxBacklog() async throws(StoreError) -> OutboxBacklog
 
+    /// Creates a `waiting` task to be polled from now on, though no callback came. Registering a
+    /// task the store knows changes nothing: `created` false, the task as it is.
+    func register(_ registration: Registration, now: Date) async throws(StoreError) -> (task: TaskRecord, created: Bool)
+    /// Takes the poll that is due and has waited longest, leased to `owner` until
+    /// `now + lease`. Tasks `waiting` since `waitingSince` or before join the polls first (due
+    /// now); polls of tasks that ended are dropped.
+    func claimPoll(owner: String, lease: Duration, now: Date, waitingSince: Date) async throws(StoreError) -> PollJob?
+    /// The poll was made: the next is due at `nextAt`; `note` (why it did not help, nil when it
+    /// did) becomes the last error of the task if it is still `waiting`. False when the lease was
+    /// lost.
+    func finishPoll(_ poll: PollJob, nextAt: Date, note: String?, now: Date) async throws(StoreError) -> Bool
+    /// Polling gave up on a task that never ended: it is failed with `reason` (and `event`
+    /// written) if it is still `waiting`, and polled no more. False when the lease was lost.
+    func giveUpPoll(_ poll: PollJob, reason: String, now: Date, event: OutboxEvent?) async throws(StoreError) -> Bool
+
     /// Runs what the store needs in the background until the task is cancelled, calling
     /// `jobQueued` when a job was queued elsewhere (another process on a shared database). The
     /// stores of one process need nothing: they wait for the cancellation.

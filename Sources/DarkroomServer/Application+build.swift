@@ -66,6 +66,10 @@ public func buildApplication(
     let sender = settings.notifications.secret.map { _ in
         NotificationSender(store: store, settings: settings.notifications, bell: eventBell, metrics: metrics, logger: logger)
     }
+    let poller = settings.polling.urlTemplate.map { _ in
+        Poller(store: store, settings: settings.polling, events: TaskEvents(settings: settings.notifications), jobBell: doorbell, metrics: metrics,
+               logger: logger, addressPolicy: AddressPolicy(allowPrivate: settings.allowPrivate), caBundle: settings.caBundle)
+    }
     var server: HTTPServerBuilder = .http1(configuration: .init(
         additionalChannelHandlers: [RequestDeadline(timeout: .init(settings.bodyTimeout))],
         idleTimeout: .init(settings.idleTimeout)))
@@ -79,7 +83,7 @@ public func buildApplication(
             address: .hostname(settings.host, port: settings.port), serverName: "darkroom",
             availableConnectionsDelegate: MaximumAvailableConnections(settings.maxConnections)),
         services: [TaskStoreService(store: store, doorbell: doorbell)] + (settings.downloadWorkers + settings.mediaWorkers > 0 ? [workers] : [])
-            + (sender.map { [$0] } ?? []),
+            + (sender.map { [$0] } ?? []) + (poller.map { [$0] } ?? []),
         onServerRunning: { channel in await onListening(channel.localAddress?.port ?? settings.port) },
         logger: logger)
 }

@@ -89,8 +89,10 @@ struct FileController: Sendable {
         } catch {
             throw error.httpError
         }
-        guard let task, task.state == .archived, let folder = task.folder else {
-            throw HTTPError(.notFound, message: "task \(id) has no archived files")
+        guard let task else { throw HTTPError(.notFound, message: "no task \(id) has been seen") }
+        // The task is there; its files are not (yet): a 404 would say there is no such task.
+        guard task.state == .archived, let folder = task.folder else {
+            throw HTTPError(.conflict, message: "task \(id) is \(task.state.rawValue): it has no archived files")
         }
         do {
             return try await archive.index(of: folder)

@@ -72,6 +72,36 @@ paths:
         "400": {$ref: "#/components/responses/Error"}
         "401": {$ref: "#/components/responses/Error"}
         "403": {$ref: "#/components/responses/Error"}
+    post:
+      summary: Register a task ahead of its callback, so that it is polled even if none comes (docs/polling.md).
+      security: [{adminToken: []}]
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [task_id]
+              properties:
+                task_id: {type: string, minLength: 1, maxLength: 1024}
+                action: {anyOf: [{type: string, pattern: "^[A-Za-z0-9_-]{1,64}$"}, {type: "null"}], description: "the {action} of the query URL; default --poll-action"}
+                tags: {anyOf: [{type: object, maxProperties: 20, propertyNames: {pattern: "^[^:]{1,64}$"}, additionalProperties: {type: string, maxLength: 256}}, {type: "null"}]}
+                poll_url: {anyOf: [{$ref: "#/components/schemas/ResultURL"}, {type: "null"}], description: "this task's query URL instead of --poll-url's; {task_id} and {action} are filled in"}
+      responses:
+        "201":
+          description: Registered; polled from now on until it ends.
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/TaskSummary"}
+        "200":
+          description: Known already; nothing changed.
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/TaskSummary"}
+        "400": {$ref: "#/components/responses/Error"}
+        "401": {$ref: "#/components/responses/Error"}
+        "403": {$ref: "#/components/responses/Error"}
+        "413": {$ref: "#/components/responses/Error"}
   /v1/tasks/{id}:
     get:
       summary: One task, a page of its callback history (oldest first), and its index file once archived.
@@ -152,6 +182,7 @@ paths:
             application/x-tar:
               schema: {type: string, format: binary}
         "404": {$ref: "#/components/responses/Error"}
+        "409": {description: "The task is not archived (yet).", content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
         "503": {$ref: "#/components/responses/Error"}
         "401": {$ref: "#/components/responses/Error"}
         "403": {$ref: "#/components/responses/Error"}
@@ -170,6 +201,7 @@ paths:
         "302": {description: "With an archive in a bucket and --s3-public-endpoint: a presigned URL to fetch the file from the store (Location)."}
         "304": {description: Unchanged (If-None-Match).}
         "404": {$ref: "#/components/responses/Error"}
+        "409": {description: "The task is not archived (yet).", content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
         "416": {description: No byte of the file is in the range.}
         "503": {$ref: "#/components/responses/Error"}
         "401": {$ref: "#/components/responses/Error"}
@@ -242,10 +274,17 @@ components:
     Verdict: {enum: [ok, warning, failed]}
     Time: {type: string, pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{3}Z$"}
     Callback:
-      description: "Either of Kling's shapes: legacy (task_id, task_status) or new (id, status). Unknown fields are ignored, and a null field is an absent one; a status is matched without regard to case."
+      description: "Either of Kling's shapes: legacy (task_id, task_status) or new (id, status), or either inside a query answer's data. Unknown fields are ignored, and a null field is an absent one; a status is matched without regard to case."
       anyOf:
         - $ref: "#/components/schemas/LegacyCallback"
         - $ref: "#/components/schemas/NewCallback"
+        - type: object
+          description: "a query API's answer holding a task, as some gateways post it (and as a poll is kept)"
+          required: [code, data]
+          not: {anyOf: [{required: [task_id]}, {required: [task_status]}, {required: [id]}, {required: [status]}]}
+          properties:
+            code: {const: 0}
+            data: {anyOf: [{$ref: "#/components/schemas/LegacyCallback"}, {$ref: "#/components/schemas/NewCallback"}]}
     LegacyCallback:
       type: object
       required: [task_id, task_status]
@@ -347,9 +386,10 @@ components:
           items:
             type: object
             additionalProperties: false
-            required: [id, status, status_spelling, received_at, outcome]
+            required: [id, status, status_spelling, received_at, outcome, source]
             properties:
               id: {type: integer}
+              source: {enum: [callback, poll], description: "poll: the provider's query API answered it (docs/polling.md)"}
               status: {$ref: "#/components/schemas/TaskStatus"}
               status_spelling: {type: string}
               updated_at: {$ref: "#/components/schemas/Time"}

@@ -49,6 +49,8 @@ public struct ServerSettings: Sendable {
     public var media: MediaSettings
     /// Where `task.archived` and `task.failed` events go.
     public var notifications: NotificationSettings
+    /// Polling the provider for tasks whose callback did not come; off without a query URL.
+    public var polling = PollSettings()
     /// A connection with no request in progress (idle, or its request head not yet complete)
     /// is closed after this long.
     public var idleTimeout: Duration

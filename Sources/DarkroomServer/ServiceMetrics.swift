@@ -49,6 +49,12 @@ final class ServiceMetrics: Sendable {
         Counter(label: "darkroom_notifications_total", dimensions: [("result", result)], factory: factory).increment()
     }
 
+    /// A query to a provider: `applied`, `repeated` or `stale` (what its answer did), `refused`
+    /// (an answer that was no help), `failed` (no answer), `given_up`.
+    func poll(_ result: String) {
+        Counter(label: "darkroom_polls_total", dimensions: [("result", result)], factory: factory).increment()
+    }
+
     func downloaded(bytes: Int64) {
         Counter(label: "darkroom_downloaded_bytes_total", factory: factory).increment(by: bytes)
     }

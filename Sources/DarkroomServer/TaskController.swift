@@ -4,7 +4,7 @@ import DarkroomQueue
 import Foundation
 import Hummingbird
 
-/// `GET /v1/tasks`, `GET /v1/tasks/{id}` and `POST /v1/tasks/{id}/retry`.
+/// `GET /v1/tasks`, `POST /v1/tasks`, `GET /v1/tasks/{id}` and `POST /v1/tasks/{id}/retry`.
 struct TaskController: Sendable {
     let store: any TaskStore
     let archive: any ArchiveStore
@@ -14,9 +14,10 @@ struct TaskController: Sendable {
 
     func addRoutes(to router: some RouterMethods<DarkroomRequestContext>) {
         router.get("/v1/tasks") { request, _ in try await list(request) }
+        router.post("/v1/tasks") { request, _ in try await register(request) }
         router.get("/v1/tasks/:id") { request, context in try await show(try context.taskID(), request) }
         router.post("/v1/tasks/:id/retry") { _, context in try await retry(try context.taskID()) }
-        MethodNotAllowed.add(to: router, "/v1/tasks", allowed: [.get])
+        MethodNotAllowed.add(to: router, "/v1/tasks", allowed: [.get, .post])
         MethodNotAllowed.add(to: router, "/v1/tasks/:id", allowed: [.get])
         MethodNotAllowed.add(to: router, "/v1/tasks/:id/retry", allowed: [.post])
     }
@@ -27,6 +28,22 @@ struct TaskController: Sendable {
     func list(_ request: Request) async throws -> Response {
         let query = try TaskQuery(parameters: { try request.singleParameter($0) })
         return try JSONResponse.make(try await stored { () async throws(StoreError) in try await documents.list(query) })
+    }
+
+    /// Registers a task ahead of its callback, to be polled (docs/polling.md): 201 with the task
+    /// when created, 200 with it as it is when the store knew it already.
+    func register(_ request: Request) async throws -> Response {
+        let body = try await request.body.collect(upTo: 64 << 10)
+        let registration: Registration
+        do {
+            registration = try RegistrationRequest.parse(Data(buffer: body))
+        } catch {
+            throw HTTPError(.badRequest, message: error.description)
+        }
+        let (document, created) = try await stored { () async throws(StoreError) in try await store.register(registration, now: Date()) }
+        var response = try JSONResponse.make(TaskSummary(document), status: created ? .created : .ok)
+        response.headers[.location] = "/v1/tasks/" + HTML.segment(registration.taskID)
+        return response
     }
 
     /// `?history_cursor=&history_limit=`: the task's callbacks come a page at a time (100 by

@@ -72,13 +72,15 @@ struct TaskDocument: Encodable {
         var updatedAt: Date?
         var receivedAt: Date
         var outcome: CallbackPolicy.Outcome
+        /// `callback` (the generator posted it) or `poll` (Darkroom asked the provider for it).
+        var source: String
 
         enum CodingKeys: String, CodingKey {
             case id, status
             case statusSpelling = "status_spelling"
             case updatedAt = "updated_at"
             case receivedAt = "received_at"
-            case outcome
+            case outcome, source
         }
     }
 
@@ -87,7 +89,7 @@ struct TaskDocument: Encodable {
         historyNextCursor = history.nextCursor
         self.history = history.callbacks.map {
             Callback(id: $0.id, status: $0.status, statusSpelling: $0.statusSpelling, updatedAt: $0.updatedAt,
-                     receivedAt: $0.receivedAt, outcome: $0.outcome)
+                     receivedAt: $0.receivedAt, outcome: $0.outcome, source: $0.source)
         }
         self.index = index
         self.events = events.map(EventDocument.init)

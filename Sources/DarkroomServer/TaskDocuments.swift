@@ -40,6 +40,12 @@ public struct TaskDocuments: Sendable {
         return try IndexCoding.encoder(pretty: false).encode(document)
     }
 
+    /// `POST /v1/tasks` as JSON: the task, and whether this call created it.
+    public func register(_ registration: Registration, now: Date = Date()) async throws -> (document: Data, created: Bool) {
+        let (task, created) = try await store.register(registration, now: now)
+        return (try IndexCoding.encoder(pretty: false).encode(TaskSummary(task)), created)
+    }
+
     func list(_ query: TaskQuery) async throws(StoreError) -> TaskList {
         let page = try await store.tasks(query)
         return TaskList(tasks: page.tasks.map(TaskSummary.init), nextCursor: page.nextCursor?.text)

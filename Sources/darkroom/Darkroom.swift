@@ -11,6 +11,6 @@ struct Darkroom: AsyncParsableCommand {
             command line cannot be used as given (an unknown or bad flag or setting, a config or \
             callback file that cannot be read as one).
             """,
-        subcommands: [ServeCommand.self, DemoCommand.self, RetryCommand.self, TasksCommand.self, ShowCommand.self, EventsCommand.self, RedeliverCommand.self, ProcessCommand.self, VerifyCommand.self, ReindexCommand.self, CatalogCommand.self, ProbeCommand.self, MediaCommand.self, MediaJobCommand.self, FetchCommand.self]
+        subcommands: [ServeCommand.self, DemoCommand.self, RetryCommand.self, TasksCommand.self, ShowCommand.self, RegisterCommand.self, EventsCommand.self, RedeliverCommand.self, ProcessCommand.self, VerifyCommand.self, ReindexCommand.self, CatalogCommand.self, ProbeCommand.self, MediaCommand.self, MediaJobCommand.self, FetchCommand.self]
     )
 }

@@ -46,6 +46,8 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup var mediaOptions: MediaOptions
 
+    @OptionGroup(title: "Polling the provider for missed callbacks") var pollOptions: PollOptions
+
     @Option(help: ArgumentHelp(
         "The task store: sqlite:PATH, or postgres://user:password@host:port/database[?sslmode=disable|prefer|require] shared by many processes. Default: sqlite:<data>/darkroom.sqlite. Prefer DARKROOM_DATABASE for a password: a flag shows in ps.",
         valueName: "url"))
@@ -249,6 +251,7 @@ struct ServeCommand: AsyncParsableCommand {
         settings.mediaLimits.deadlinePerSecond = Double(try layers.int(mediaDeadlinePerSecond, "media-deadline-per-second", default: Int(limits.deadlinePerSecond), minimum: 0))
         settings.media = try mediaOptions.settings(layers)
         settings.notifications = try notificationSettings(layers)
+        settings.polling = try pollOptions.settings(layers)
         return settings
     }
 

@@ -33,7 +33,7 @@ struct SettingLayers {
             throw ValidationError("config file \(path): not valid JSON (\(error))")
         }
         guard case .object(let object) = value else { throw ValidationError("config file \(path): not a JSON object") }
-        let known = Set(ServeCommand.settingNames + ArchiveOptions.settingNames + MediaSettings.configKeys)
+        let known = Set(ServeCommand.settingNames + ArchiveOptions.settingNames + PollOptions.settingNames + MediaSettings.configKeys)
         if let unknown = object.keys.sorted().first(where: { !known.contains($0) }) {
             throw ValidationError("config file \(path): unknown key \"\(unknown)\" (known: \(known.sorted().joined(separator: ", ")))")
         }

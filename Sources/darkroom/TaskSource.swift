@@ -34,6 +34,19 @@ struct TaskSource: ParsableArguments {
         return try await local(archive: true) { documents in try await documents.show(id) }
     }
 
+    /// `POST /v1/tasks`: the task as JSON, and whether it was registered now (false: known already).
+    func register(_ registration: Registration) async throws -> (document: Data, created: Bool) {
+        if let server {
+            var body: [String: Any] = ["task_id": registration.taskID, "tags": registration.tags]
+            if let action = registration.action { body["action"] = action }
+            if let url = registration.url { body["poll_url"] = url }
+            let json = try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])
+            guard let (status, answer) = try await exchange(server, "POST", "/v1/tasks", [:], body: json) else { throw fail("\(server) has no /v1/tasks") }
+            return (answer, status == 201)
+        }
+        return try await local(archive: false) { documents in try await documents.register(registration) }
+    }
+
     /// `body` on the store, and the archive when `archive` asks for it and there is one.
     private func local<T: Sendable>(archive wanted: Bool, _ body: @escaping @Sendable (TaskDocuments) async throws -> T) async throws -> T {
         let settings = try databaseOptions.existing(data: dataOptions)
@@ -48,6 +61,11 @@ struct TaskSource: ParsableArguments {
     }
 
     private func ask(_ server: String, _ path: String, _ parameters: [String: String]) async throws -> Data? {
+        try await exchange(server, "GET", path, parameters, body: nil)?.body
+    }
+
+    /// The server's 2xx answer (status and body), nil for a 404; any other answer fails the command.
+    private func exchange(_ server: String, _ method: String, _ path: String, _ parameters: [String: String], body: Data?) async throws -> (status: Int, body: Data)? {
         guard var components = URLComponents(string: server), ["http", "https"].contains(components.scheme ?? ""), components.host != nil else {
             throw ValidationError("--server must be an http(s)://host[:port] URL (got \(server))")
         }
@@ -56,15 +74,15 @@ struct TaskSource: ParsableArguments {
         let token = adminToken ?? ProcessInfo.processInfo.environment["DARKROOM_ADMIN_TOKEN"]?
             .split(whereSeparator: { $0 == " " || $0 == "," }).first.map(String.init)
         let url = components.string ?? server
-        let outcome = await HTTPExchange(timeout: .seconds(30)).perform("GET", url, headers: token.map { ["Authorization: Bearer \($0)"] } ?? [],
-                                                                      answerLimit: 64 << 20)
+        let outcome = await HTTPExchange(timeout: .seconds(30)).perform(method, url, headers: token.map { ["Authorization: Bearer \($0)"] } ?? [],
+                                                                      body: body, answerLimit: 64 << 20)
         switch outcome {
         case .transportFailed(let reason):
             throw fail("\(server): \(reason)")
         case .answered(404, _, _):
             return nil
-        case .answered(200, let body, _):
-            return body
+        case .answered(let status, let body, _) where (200..<300).contains(status):
+            return (status, body)
         case .answered(let status, let body, _):
             let message = (try? JSONSerialization.jsonObject(with: body) as? [String: Any]).flatMap { ($0["error"] as? [String: Any])?["message"] as? String }
             throw fail("\(server) answered \(status)\(message.map { ": \(LogText.escaped($0))" } ?? "")\(status == 401 ? " (give --admin-token or $DARKROOM_ADMIN_TOKEN)" : "")")

@@ -80,4 +80,32 @@ import Testing
         #expect(unknownRemote.status == 1 && unknownRemote.stderr == "darkroom: no task nobody has been seen\n", "\(unknownRemote.stderr)")
         await server.stop()
     }
+
+    /// `darkroom register` on the store and through a server (with its admin token): a waiting
+    /// task, the same answer again with a note, bad arguments refused with 64.
+    @Test func aTaskIsRegisteredOnTheStoreOrThroughTheServer() async throws {
+        let folder = try makeTemporaryFolder("register")
+        let data = folder.appendingPathComponent("data")
+        let server = try await ServerProcess(data: data, arguments: ["--admin-token", "adm"])
+        let remote = try await runDarkroom(["register", "ahead-1", "--action", "image2video", "--tag", "campaign:spring",
+                                            "--server", server.url("").absoluteString], environment: ["DARKROOM_ADMIN_TOKEN": "adm"])
+        #expect(remote.status == 0, "\(remote.stderr)")
+        let document = try #require(try JSONSerialization.jsonObject(with: remote.stdoutData) as? [String: Any])
+        #expect(document["state"] as? String == "waiting" && document["tags"] as? [String: String] == ["campaign": "spring"], "\(document)")
+        let again = try await runDarkroom(["register", "ahead-1", "--server", server.url("").absoluteString, "--admin-token", "adm"])
+        #expect(again.status == 0 && again.stderr == "task ahead-1 was known already: nothing changed\n", "\(again.stderr)")
+        let unauthorized = try await runDarkroom(["register", "ahead-2", "--server", server.url("").absoluteString, "--admin-token", "wrong"])
+        #expect(unauthorized.status == 1 && unauthorized.stderr.contains("answered 401"), "\(unauthorized.stderr)")
+        await server.stop()
+
+        let local = try await runDarkroom(["register", "ahead-3", "--data", data.path])
+        #expect(local.status == 0 && local.stdout.contains(#""id":"ahead-3""#), "\(local.stderr)")
+        let listed = try await runDarkroom(["tasks", "--data", data.path, "--state", "waiting"])
+        #expect(Set(listed.stdout.matches(of: /"id":"([^"]+)"/).map { String($0.1) }) == ["ahead-1", "ahead-3"], "\(listed.stdout)")
+        for bad in [["register", "x", "--action", "../admin", "--data", data.path], ["register", "x", "--tag", "nocolon", "--data", data.path],
+                    ["register", "x", "--poll-url", "ftp://h/{task_id}", "--data", data.path]] {
+            let refused = try await runDarkroom(bad)
+            #expect(refused.status == 64, "\(bad): \(refused.stderr)")
+        }
+    }
 }

@@ -146,6 +146,19 @@ import Testing
         #expect(error(#"{"id":"\#(long)e","status":"submitted"}"#)?.description == "id: longer than 1024 characters")
     }
 
+    /// Kling's query API: `data` is a callback in either shape; a non-zero code is a refusal.
+    @Test func queryAnswersHoldACallback() throws {
+        let answer = Data(#"{"code":0,"message":"SUCCEED","request_id":"r","data":{"task_id":"t","task_status":"succeed","task_result":{"videos":[{"id":"v","url":"https://x/v.mp4"}]}}}"#.utf8)
+        guard case .task(let event) = try CallbackDecoder().decodeQueryAnswer(answer) else { Issue.record("no task"); return }
+        #expect(event.taskID == "t" && event.status == .succeeded && event.videos.map(\.id) == ["v"])
+        #expect(try CallbackDecoder().decode(answer) == event, "a stored poll answer decodes as the callback it holds")
+        #expect(try CallbackDecoder().decodeQueryAnswer(Data(#"{"code":1201,"message":"task not found"}"#.utf8)) == .refused(code: 1201, message: "task not found"))
+        #expect(throws: CallbackError.self) { try CallbackDecoder().decodeQueryAnswer(Data(#"{"code":0,"message":"ok"}"#.utf8)) }
+        #expect(throws: CallbackError.self) { try CallbackDecoder().decodeQueryAnswer(Data(#"{"task_id":"t"}"#.utf8)) }
+        let broken = Data(#"{"code":0,"data":{"task_id":"t","task_status":"maybe"}}"#.utf8)
+        #expect(error(String(decoding: broken, as: UTF8.self))?.description.hasPrefix("data.task_status: unknown status") == true)
+    }
+
     @Test func missingVideoIDsAndImageIndexesTakeTheirPosition() throws {
         let event = try decode(#"{"id":"t","status":"succeeded","outputs":[{"type":"video","url":"http://h/a.mp4"},{"type":"audio","url":"http://h/a.mp3"},{"type":"image","url":"http://h/i.png"},{"type":"video","url":"http://h/b.mp4"}]}"#)
         #expect(event.videos.map(\.id) == ["0", "1"])

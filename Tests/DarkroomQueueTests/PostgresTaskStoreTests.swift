@@ -29,7 +29,7 @@ import Testing
         }
         #expect(stores.count == 10)
         let database = String(url.split(separator: "/").last!.split(separator: "?").first!)
-        #expect(try await server.psql(database, "SELECT string_agg(version::text, ',' ORDER BY version) FROM darkroom_schema") == "1,2,3")
+        #expect(try await server.psql(database, "SELECT string_agg(version::text, ',' ORDER BY version) FROM darkroom_schema") == "1,2,3,4")
         _ = try await stores[0].record(succeeded("t1"))
         #expect(try await stores[9].task("t1")?.state == .queued)
     }
@@ -39,20 +39,20 @@ import Testing
         let url = try await server.newDatabase("newer")
         _ = try await openPostgresStore(url)
         let database = String(url.split(separator: "/").last!.split(separator: "?").first!)
-        try await server.psql(database, "INSERT INTO darkroom_schema (version, name) VALUES (4, 'from the future')")
+        try await server.psql(database, "INSERT INTO darkroom_schema (version, name) VALUES (5, 'from the future')")
         let error = await #expect(throws: StoreError.self) { try await openPostgresStore(url) }
-        #expect(error?.description.contains("schema version 4, newer than this darkroom knows (3)") == true, "\(String(describing: error))")
+        #expect(error?.description.contains("schema version 5, newer than this darkroom knows (4)") == true, "\(String(describing: error))")
     }
 
     @Test func anSQLiteFileMigratedByANewerDarkroomIsRefused() async throws {
         let path = try makeTemporaryFolder("newer").appendingPathComponent("darkroom.sqlite").path
         _ = try SQLiteTaskStore(path: path)
         let queue = try DatabaseQueue(path: path)
-        try await queue.write { db in try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v4: from the future')") }
+        try await queue.write { db in try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v5: from the future')") }
         #expect {
             try SQLiteTaskStore(path: path)
         } throws: { error in
-            "\(error)".contains("schema versions this darkroom does not know (v4: from the future)")
+            "\(error)".contains("schema versions this darkroom does not know (v5: from the future)")
         }
     }
 

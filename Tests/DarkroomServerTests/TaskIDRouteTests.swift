@@ -24,7 +24,7 @@ import Testing
             let retried = try await client.execute(uri: "/v1/tasks/\(segment)/retry", method: .post)
             #expect(retried.status == .conflict, "POST /v1/tasks/\(segment)/retry: the task is found, and it is not failed")
             let file = try await client.execute(uri: "/v1/tasks/\(segment)/files/index.json", method: .get)
-            #expect(file.errorMessage == "task \(id) has no archived files", "GET /v1/tasks/\(segment)/files/index.json")
+            #expect(file.status == .conflict && file.errorMessage == "task \(id) is waiting: it has no archived files", "GET /v1/tasks/\(segment)/files/index.json")
             let page = try await client.execute(uri: HTML.taskURL(id), method: .get)
             #expect(page.status == .ok, "GET \(HTML.taskURL(id))")
             #expect(String(buffer: page.body).contains(HTML.escape(id)))

@@ -13,8 +13,22 @@ public struct CallbackDecoder: Sendable {
         self.limits = limits
     }
 
+    /// A callback in either shape, or a query API's answer holding one (`{"code": 0, "data":
+    /// {…}}`: what a poll stores, and what some gateways post).
     public func decode(_ body: Data) throws(CallbackError) -> CallbackEvent {
         let root = JSONNode(value: try parse(body), path: .root)
+        let fields = try root.object()
+        guard ["task_id", "task_status", "id", "status"].allSatisfy({ fields[$0] == nil }), fields["data"] != nil, fields["code"] != nil else {
+            return try decode(root)
+        }
+        switch try queryAnswer(root) {
+        case .task(let event): return event
+        case .refused(let code, _): throw CallbackError(.malformed, at: root.path.appending("code"), "\(code): the provider's answer holds no task")
+        }
+    }
+
+    /// A task in either shape, at the root of a callback or inside a query API's answer.
+    func decode(_ root: JSONNode) throws(CallbackError) -> CallbackEvent {
         let fields = try root.object()
         if fields["task_id"] != nil || fields["task_status"] != nil {
             return try decodeLegacy(root)
@@ -22,7 +36,7 @@ public struct CallbackDecoder: Sendable {
         return try decodeNew(root)
     }
 
-    private func parse(_ body: Data) throws(CallbackError) -> JSONValue {
+    func parse(_ body: Data) throws(CallbackError) -> JSONValue {
         if body.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
             throw CallbackError(.malformed, at: .root, "empty")
         }

@@ -66,4 +66,10 @@ public struct TaskRecord: Sendable, Equatable, Codable {
         firstSeenAt = now
         changedAt = now
     }
+
+    /// A task registered ahead of any callback: `waiting`, as if the generator had said
+    /// `submitted`, with nothing else known.
+    public init(registered id: String, tags: [String: String], now: Date) {
+        self.init(event: CallbackEvent(taskID: id, shape: .new, status: .submitted, statusSpelling: "submitted"), tags: tags, now: now)
+    }
 }

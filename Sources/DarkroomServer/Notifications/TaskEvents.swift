@@ -38,7 +38,8 @@ struct TaskEvents: Sendable {
     private struct Failed: Encodable {
         var taskID: String
         var state = "failed"
-        /// `generator`: a callback said so; `archive`: Darkroom's archive job gave up.
+        /// `generator`: a callback said so; `archive`: Darkroom's archive job gave up; `poll`:
+        /// the provider never reported an end while it was polled.
         var failedBy: String
         var reason: String
         /// Archive attempts made; 0 for a failure the generator reported.
@@ -65,9 +66,9 @@ struct TaskEvents: Sendable {
 
     /// `task.failed` when the archive job gave up: why, after how many attempts, and the
     /// callbacks the task had.
-    func failed(taskID: String, reason: String, attempts: Int, history: [StoredCallback], now: Date) throws -> OutboxEvent {
+    func failed(taskID: String, reason: String, attempts: Int, history: [StoredCallback], now: Date, failedBy: String = "archive") throws -> OutboxEvent {
         let entries = history.map { HistoryEntry(status: $0.status, updatedAt: $0.updatedAt, receivedAt: $0.receivedAt) }
-        let data = Failed(taskID: taskID, failedBy: "archive", reason: reason, attempts: attempts, history: entries)
+        let data = Failed(taskID: taskID, failedBy: failedBy, reason: reason, attempts: attempts, history: entries)
         return try event("task.failed", taskID: taskID, data: data, now: now)
     }
 
