@@ -4,9 +4,10 @@ import Foundation
 import Hummingbird
 import Logging
 
-/// `POST /v1/callbacks/kling`: checks the caller, decodes the body, and stores the callback
-/// before answering 200, so that a callback answered 200 is never lost. Answers (DESIGN.md):
-/// 401 for a bad or missing signature or token, 413 over the body limit, 400 for a body that is
+/// `POST /v1/callbacks/{provider}`: checks the caller, decodes the body as the provider's
+/// callback, and stores the callback before answering 200, so that a callback answered 200 is
+/// never lost. Answers (DESIGN.md): 404 for a provider Darkroom does not know, 401 for a bad or
+/// missing signature or token, 413 over the body limit, 400 for a body that is
 /// not JSON of a callback's shape, 422 without a task id or status, 503 when the store cannot
 /// take it now (the sender retries), 200 with the task's id and state otherwise.
 struct CallbackController: Sendable {
@@ -20,7 +21,6 @@ struct CallbackController: Sendable {
     let eventBell: Doorbell
     let metrics: ServiceMetrics
     let logger: Logger
-    private let decoder = CallbackDecoder()
 
     init(store: any TaskStore, callers: CallerCheck, bodyLimit: Int, doorbell: Doorbell, events: TaskEvents, eventBell: Doorbell,
          metrics: ServiceMetrics, logger: Logger) {
@@ -38,11 +38,17 @@ struct CallbackController: Sendable {
     static let keptHeaders: Set<String> = ["webhook-id", "webhook-timestamp", "user-agent", "content-type", "x-forwarded-for"]
 
     func addRoutes(to router: Router<DarkroomRequestContext>) {
-        router.post("/v1/callbacks/kling") { request, _ in try await receive(request) }
-        MethodNotAllowed.add(to: router, "/v1/callbacks/kling", allowed: [.post])
+        router.post("/v1/callbacks/:provider") { request, context in
+            let name = try context.parameters.require("provider")
+            guard let provider = Providers.named(name) else {
+                throw HTTPError(.notFound, message: "no provider \(name): Darkroom takes callbacks from \(Providers.all.keys.sorted().joined(separator: ", "))")
+            }
+            return try await receive(request, from: provider)
+        }
+        MethodNotAllowed.add(to: router, "/v1/callbacks/:provider", allowed: [.post])
     }
 
-    func receive(_ request: Request) async throws -> Response {
+    func receive(_ request: Request, from provider: any Provider) async throws -> Response {
         let receivedAt = Date()
         let body: Data
         do {
@@ -72,7 +78,7 @@ struct CallbackController: Sendable {
         }
         let event: CallbackEvent
         do {
-            event = try decoder.decode(body)
+            event = try provider.decodeCallback(body)
         } catch {
             metrics.callback(error.kind == .incomplete ? "unprocessable" : "bad_request")
             throw HTTPError(error.kind == .incomplete ? .unprocessableContent : .badRequest, message: error.description)

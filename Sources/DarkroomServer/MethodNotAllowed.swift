@@ -8,7 +8,7 @@ enum MethodNotAllowed {
 
     /// `allowed` is what the path takes; a GET path takes HEAD too (the router makes it).
     static func add(to router: some RouterMethods<DarkroomRequestContext>, _ path: RouterPath, allowed: [HTTPRequest.Method]) {
-        let taken = allowed.contains(.get) ? allowed + [.head] : allowed
+        let taken = allowed.flatMap { $0 == .get ? [.get, .head] : [$0] }
         let allow = taken.map(\.rawValue).joined(separator: ", ")
         for method in methods where !taken.contains(method) {
             router.on(path, method: method) { request, context -> Response in

@@ -23,11 +23,12 @@ info:
     every result before its URL expires, and serves the archive. Times are RFC 3339 UTC with
     milliseconds. The index file of an archived task is described by docs/index.schema.json.
 paths:
-  /v1/callbacks/kling:
+  /v1/callbacks/{provider}:
     post:
       summary: A generator's callback, stored before it is answered.
       description: |
-        Either of Kling's shapes. Callers prove themselves with a Standard Webhooks signature
+        The provider is the generator (or the gateway reselling it) that posts: kling, the one
+        Darkroom knows today (any other is a 404). Either of Kling's shapes. Callers prove themselves with a Standard Webhooks signature
         (webhook-id, webhook-timestamp, webhook-signature) or a shared token (?token= or
         Authorization Bearer). Query parameters other than token become the task's tags. A
         server with neither --webhook-secret nor --token takes any caller. The schema names what
@@ -35,6 +36,8 @@ paths:
         schema cannot say: two videos with one id, two images with one index, a URL that does not
         parse.
       security: [{callbackToken: []}, {callbackBearer: []}, {}]
+      parameters:
+        - {name: provider, in: path, required: true, schema: {enum: [kling]}}
       requestBody:
         required: true
         content:
@@ -48,6 +51,7 @@ paths:
               schema: {$ref: "#/components/schemas/CallbackAnswer"}
         "400": {$ref: "#/components/responses/Error"}
         "401": {$ref: "#/components/responses/Error"}
+        "404": {$ref: "#/components/responses/Error"}
         "413": {$ref: "#/components/responses/Error"}
         "422": {$ref: "#/components/responses/Error"}
         "503": {$ref: "#/components/responses/Error"}

@@ -114,6 +114,20 @@ import Testing
         }
     }
 
+    /// The callback route is the provider's: kling is the one known; any other is a 404 naming
+    /// the known ones, and nothing is stored.
+    @Test func anUnknownProviderIs404() async throws {
+        try await withRouter(try testSettings("providers")) { client in
+            let body = try RepositoryFiles.sampleCallback("legacy-processing.json")
+            let unknown = try await client.execute(uri: "/v1/callbacks/midjourney", method: .post, body: ByteBuffer(bytes: body))
+            #expect(unknown.status == .notFound && unknown.errorMessage == "no provider midjourney: Darkroom takes callbacks from kling")
+            let hostile = try await client.execute(uri: "/v1/callbacks/%3Cscript%3E", method: .post, body: ByteBuffer(bytes: body))
+            #expect(hostile.status == .notFound && !String(buffer: hostile.body).contains("<script>"))
+            #expect((try await client.execute(uri: "/v1/tasks", method: .get).json?["tasks"] as? [Any])?.isEmpty == true)
+            #expect(try await client.execute(uri: "/v1/callbacks/kling", method: .post, body: ByteBuffer(bytes: body)).status == .ok)
+        }
+    }
+
     @Test func tasksCanBeListedAndOnlyFailedOnesRetried() async throws {
         try await withRouter(try testSettings("endpoint-list")) { client in
             _ = try await client.postCallback(try RepositoryFiles.sampleCallback("legacy-failed.json"))

@@ -11,7 +11,7 @@ import Testing
     @Test(arguments: [
         ("/healthz", HTTPRequest.Method.trace, "GET, HEAD"), ("/readyz", .trace, "GET, HEAD"), ("/metrics", .trace, "GET, HEAD"),
         ("/openapi.yaml", .delete, "GET, HEAD"), ("/v1/callbacks/kling", .trace, "POST"), ("/v1/callbacks/kling", .get, "POST"),
-        ("/v1/tasks", .post, "GET, HEAD"), ("/v1/tasks/t1", .put, "GET, HEAD"), ("/v1/tasks/t1/retry", .get, "POST"),
+        ("/v1/tasks", .put, "GET, HEAD, POST"), ("/v1/tasks/t1", .put, "GET, HEAD"), ("/v1/tasks/t1/retry", .get, "POST"),
         ("/v1/tasks/t1/files/index.json", .delete, "GET, HEAD"), ("/", .patch, "GET, HEAD"), ("/tasks/t1/retry", .get, "POST"),
         ("/v1/events", .post, "GET, HEAD"), ("/v1/tasks/t1/files.tar", .delete, "GET, HEAD"), ("/v1/events/evt_0/redeliver", .get, "POST"),
         // Methods no route is registered for (schemathesis sends QUERY).

@@ -33,6 +33,8 @@ import Testing
         let history = try #require(task["history"] as? [[String: Any]])
         #expect(history.first?["source"] as? String == "callback")
         #expect(history.filter { $0["source"] as? String == "poll" }.map { $0["status"] as? String } .last == "succeeded", "\(history)")
+        let page = try await server.request("GET", "/tasks/p1")
+        #expect(page.text.contains("<td class=\"muted\">asked the provider</td>") && page.text.contains("<td class=\"muted\">callback</td>"), "\(page.text)")
         // The archive is the one a callback would have made: the clip, whole.
         let source = try await server.request("GET", "/v1/tasks/p1/files/videos/v/source.mp4")
         #expect(source.status == 200 && source.body == clip)

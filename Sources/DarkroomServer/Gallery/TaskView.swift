@@ -64,17 +64,19 @@ struct TaskView {
             + rows.joined() + "</table></section>"
     }
 
-    /// One status spelling, the API's; the generator's own (`succeed`) in the tooltip.
+    /// One status spelling, the API's; the generator's own (`succeed`) in the tooltip; and how
+    /// each came: posted by the generator, or asked of the provider (a poll).
     private func historyTable() -> String {
         let rows = history.callbacks.map { callback in
             let status = callback.statusSpelling == callback.status.rawValue ? HTML.escape(callback.status.rawValue)
                 : "<span title=\"the generator wrote \(HTML.escape(callback.statusSpelling))\">\(HTML.escape(callback.status.rawValue))</span>"
-            return "<tr><td>\(HTML.time(callback.receivedAt))</td><td>\(status)</td><td class=\"muted\">\(HTML.escape(callback.outcome.rawValue))</td></tr>"
+            return "<tr><td>\(HTML.time(callback.receivedAt))</td><td>\(status)</td><td class=\"muted\">\(HTML.escape(callback.outcome.rawValue))</td>"
+                + "<td class=\"muted\">\(callback.source == "poll" ? "asked the provider" : "callback")</td></tr>"
         }
         let more = history.nextCursor.map {
             "<p><a class=\"more\" href=\"\(HTML.escape(HTML.taskURL(task.id)))?history_cursor=\($0)#history\">Later callbacks</a></p>"
         } ?? ""
         return "<section id=\"history\"><h2>History</h2><table><tr><th scope=\"col\">received</th><th scope=\"col\">status</th>"
-            + "<th scope=\"col\">outcome</th></tr>\(rows.joined())</table>\(more)</section>"
+            + "<th scope=\"col\">outcome</th><th scope=\"col\">came by</th></tr>\(rows.joined())</table>\(more)</section>"
     }
 }

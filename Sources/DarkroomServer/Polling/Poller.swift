@@ -24,7 +24,8 @@ struct Poller: Service {
     let owner = "\(ProcessInfo.processInfo.hostName)/\(getpid())/poll-\(UUID().uuidString.prefix(8))"
     private let pace: PollPace
     private let credentials: ProviderCredentials
-    private let decoder = CallbackDecoder()
+    /// The one provider there is; a task's own once tasks are keyed by provider.
+    private let provider: any Provider = Kling()
 
     init(store: any TaskStore, settings: PollSettings, events: TaskEvents, jobBell: Doorbell, metrics: ServiceMetrics, logger: Logger,
          addressPolicy: AddressPolicy, caBundle: String?) {
@@ -120,7 +121,7 @@ struct Poller: Service {
     private func apply(_ body: Data, of poll: PollJob) async {
         let answer: QueryAnswer
         do {
-            answer = try decoder.decodeQueryAnswer(body)
+            answer = try provider.decodeQueryAnswer(body)
         } catch {
             await finish(poll, note: "the provider's answer is not a task: \(error)", retryAfter: nil, result: "refused")
             return
