@@ -106,6 +106,41 @@ import Testing
         #expect(!server.logText.contains("wrong-key"), "the key is never logged")
     }
 
+    /// Each answer that does not help has its own line in the task, and the task stays waiting.
+    @Test(arguments: [
+        (FakeProvider.Answer.refused(code: 1201, message: "task not found"), "the provider refused the query: code 1201: task not found"),
+        (.status(404), "the provider does not know this task (HTTP 404)"),
+        (.status(502), "the provider answered HTTP 502"),
+    ])
+    func anAnswerThatDoesNotHelpIsTheTasksLastError(answer: FakeProvider.Answer, message: String) async throws {
+        let provider = try FakeProvider(clip: try await clip()) { _, _ in answer }
+        let server = try await serve(provider)
+        #expect(try await server.request("POST", "/v1/tasks", body: Data(#"{"task_id": "unhelpful"}"#.utf8)).status == 201)
+        var task: [String: Any] = [:]
+        try await waitUntil("the task says why", timeout: .seconds(30)) {
+            task = try await server.request("GET", "/v1/tasks/unhelpful").json ?? [:]
+            return task["last_error"] as? String == message
+        }
+        #expect(task["state"] as? String == "waiting" && (task["history"] as? [Any])?.isEmpty == true, "\(task)")
+    }
+
+    /// The query goes through the fetcher's address policy: a provider on 127.0.0.1 is refused
+    /// without --allow-private, and the task says so.
+    @Test func theQueryIsUnderTheAddressPolicy() async throws {
+        let provider = try FakeProvider(clip: try await clip()) { _, _ in .succeed }
+        let folder = try makeTemporaryFolder("polling-policy")
+        let server = try await ServerProcess(data: folder.appendingPathComponent("data"), arguments: [
+            "--poll-url", provider.pollURL, "--poll-after", "1", "--poll-interval", "1",
+        ])
+        #expect(try await server.request("POST", "/v1/tasks", body: Data(#"{"task_id": "private"}"#.utf8)).status == 201)
+        var task: [String: Any] = [:]
+        try await waitUntil("the task says why", timeout: .seconds(30)) {
+            task = try await server.request("GET", "/v1/tasks/private").json ?? [:]
+            return (task["last_error"] as? String)?.contains("refused to connect: 127.0.0.1 is") == true
+        }
+        #expect(provider.received.isEmpty, "the provider was never reached")
+    }
+
     /// Kling's own API takes a JWT; PyJWT (PyPI) checks its signature and claims.
     @Test func theKlingJWTPassesPyJWT() async throws {
         let provider = try FakeProvider(clip: try await clip()) { _, _ in .succeed }
