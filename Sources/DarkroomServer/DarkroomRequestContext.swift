@@ -35,6 +35,8 @@ extension DarkroomRequestContext {
         guard let id = raw.removingPercentEncoding, !id.isEmpty else {
             throw HTTPError(.badRequest, message: "the \(what) id in the path is not valid percent-encoding")
         }
+        // No id holds NUL (callbacks and registrations refuse it), and PostgreSQL could not be asked.
+        guard !id.unicodeScalars.contains("\0") else { throw HTTPError(.notFound, message: "no \(what) has an id with a NUL character") }
         return id
     }
 }

@@ -62,7 +62,7 @@ paths:
       parameters:
         - {name: state, in: query, schema: {$ref: "#/components/schemas/TaskState"}}
         - {name: verdict, in: query, schema: {$ref: "#/components/schemas/Verdict"}}
-        - {name: tag, in: query, description: "key:value; empty for no filter", schema: {type: string, pattern: "^$|^[^:\"\\\\]+:"}}
+        - {name: tag, in: query, description: "key:value; empty for no filter", schema: {type: string, pattern: "^$|^[^:\"\\\\\\u0000]+:[^\\u0000]*$"}}
         - {name: created_after, in: query, description: "RFC 3339; empty for no filter (an HTML form's any)", schema: {anyOf: [{type: string, format: date-time}, {type: string, maxLength: 0}]}}
         - {name: created_before, in: query, description: "RFC 3339; empty for no filter (an HTML form's any)", schema: {anyOf: [{type: string, format: date-time}, {type: string, maxLength: 0}]}}
         - {name: limit, in: query, description: "empty for the default", schema: {anyOf: [{type: integer, minimum: 1, maximum: 1000}, {type: string, maxLength: 0}], default: 100}}
@@ -87,9 +87,9 @@ paths:
               type: object
               required: [task_id]
               properties:
-                task_id: {type: string, minLength: 1, maxLength: 1024}
+                task_id: {type: string, minLength: 1, maxLength: 1024, pattern: "^[^\\u0000]+$"}
                 action: {anyOf: [{type: string, pattern: "^[A-Za-z0-9_-]{1,64}$"}, {type: "null"}], description: "the {action} of the query URL; default --poll-action"}
-                tags: {anyOf: [{type: object, maxProperties: 20, propertyNames: {pattern: "^[^:]{1,64}$"}, additionalProperties: {type: string, maxLength: 256}}, {type: "null"}]}
+                tags: {anyOf: [{type: object, maxProperties: 20, propertyNames: {pattern: "^[^:\\u0000]{1,64}$"}, additionalProperties: {type: string, maxLength: 256, pattern: "^[^\\u0000]*$"}}, {type: "null"}]}
                 poll_url: {anyOf: [{$ref: "#/components/schemas/ResultURL"}, {type: "null"}], description: "this task's query URL instead of --poll-url's; {task_id} and {action} are filled in"}
       responses:
         "201":
@@ -324,7 +324,7 @@ components:
               - allOf: [{$ref: "#/components/schemas/ReportedVideo"}, {required: [type], properties: {type: {const: video}}}]
               - allOf: [{$ref: "#/components/schemas/ReportedImage"}, {required: [type], properties: {type: {const: image}}}]
               - {type: object, required: [type], properties: {type: {type: string, not: {enum: [video, image]}}}}
-    ResultID: {anyOf: [{type: string, minLength: 1, maxLength: 1024}, {type: integer, minimum: -9223372036854775808, maximum: 9223372036854775807}]}
+    ResultID: {anyOf: [{type: string, minLength: 1, maxLength: 1024, pattern: "^[^\\u0000]+$"}, {type: integer, minimum: -9223372036854775808, maximum: 9223372036854775807}]}
     Milliseconds: {type: integer, minimum: 0, maximum: 253402300799999, description: "Unix time in milliseconds"}
     ResultURL: {type: string, maxLength: 8192, pattern: "^[Hh][Tt][Tt][Pp][Ss]?://[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)*(:[0-9]{1,4})?([/?][A-Za-z0-9._~!$&'()*+,;=:@/?-]*)?$", description: "http or https"}
     ReportedVideo:

@@ -26,7 +26,7 @@ extension TaskQuery {
         }
         if let text = try given("tag") {
             let parts = text.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
-            guard parts.count == 2, !parts[0].isEmpty, !parts[0].contains("\""), !parts[0].contains("\\") else {
+            guard parts.count == 2, !parts[0].isEmpty, !parts[0].contains("\""), !parts[0].contains("\\"), !text.unicodeScalars.contains("\0") else {
                 throw HTTPError(.badRequest, message: "tag must be key:value")
             }
             tag = (String(parts[0]), String(parts[1]))

@@ -139,6 +139,12 @@ import Testing
         #expect(error(#"{"id":"t","status":"submitted","external_id":1.5}"#) != nil)
     }
 
+    /// NUL is no part of an id: no store could key a task by it.
+    @Test func anIdWithANULIsRefused() {
+        #expect(error(#"{"task_id":"a\u0000b","task_status":"submitted"}"#)?.description == "task_id: holds a NUL character")
+        #expect(error(#"{"id":"t","status":"succeeded","outputs":[{"type":"video","id":"\u0000","url":"http://h/v.mp4"}]}"#) != nil)
+    }
+
     /// Limits count characters (code points), as the API document's `maxLength` does.
     @Test func idLengthIsCountedInCharacters() throws {
         let long = String(repeating: "é", count: 1024)

@@ -23,6 +23,26 @@ import Testing
         videoCallback(taskID: id, url: media.url("clip.mp4"))
     }
 
+    /// PostgreSQL's text cannot hold NUL: an id, a tag or a registration with one is refused
+    /// before the database is asked (it would answer an error, a 500), on every route.
+    @Test func aNULInAnIdNeverReachesPostgreSQL() async throws {
+        let postgres = try await SharedPostgres.shared.server()
+        let server = try await ServerProcess(data: data, arguments: ["--download-workers", "0", "--media-workers", "0"],
+                                             environment: ["DARKROOM_DATABASE": try await postgres.newDatabase("serve_nul")])
+        for path in ["/v1/tasks/a%00b", "/v1/tasks/%00/files/index.json", "/v1/tasks/%00/files.tar", "/tasks/%00"] {
+            #expect(try await server.request("GET", path).status == 404, "\(path)")
+        }
+        #expect(try await server.request("POST", "/v1/tasks/%00/retry").status == 404)
+        #expect(try await server.request("GET", "/v1/tasks?tag=a:%00").status == 400)
+        let callback = Data(#"{"task_id": "a\u0000b", "task_status": "submitted"}"#.utf8)
+        let refused = try await server.request("POST", "/v1/callbacks/kling", body: callback)
+        #expect(refused.status == 400 && refused.text.contains("task_id: holds a NUL character"), "\(refused.text)")
+        #expect(try await server.request("POST", "/v1/tasks", body: Data(#"{"task_id": "a\u0000b"}"#.utf8)).status == 400)
+        #expect(try await server.request("POST", "/v1/tasks", body: Data(#"{"task_id": "x", "tags": {"k": "\u0000"}}"#.utf8)).status == 400)
+        #expect(!server.logText.contains("SQLSTATE"), "PostgreSQL was never asked")
+        await server.stop()
+    }
+
     /// Two processes on an empty database: both come up, one of them migrates. A callback taken
     /// by the one without workers is archived by the other, once; the password shows nowhere.
     @Test func twoProcessesStartedTogetherBothComeUpAndShareTheWork() async throws {

@@ -50,6 +50,8 @@ struct JSONNode {
         default: throw malformed("expected a string or an integer id, found \(value.kindName)")
         }
         guard !text.isEmpty else { throw malformed("is empty") }
+        // No store can hold NUL in a key (PostgreSQL's text refuses it), nor a path a name.
+        guard !text.unicodeScalars.contains("\0") else { throw malformed("holds a NUL character") }
         guard text.unicodeScalars.count <= maxLength else { throw malformed("longer than \(maxLength) characters") }
         return text
     }

@@ -134,7 +134,7 @@ struct Poller: Service {
         case .task(let event):
             let now = Date()
             let callback = ReceivedCallback(event: event, body: body, headers: ReceivedCallback.pollHeaders, receivedAt: now,
-                                            failureEvent: try? events.generatorFailed(event, receivedAt: now))
+                                            failureEvent: event.status == .failed ? try? events.generatorFailed(event, receivedAt: now) : nil)
             do {
                 let (task, outcome) = try await store.record(callback)
                 logger.info("polled", metadata: ["task_id": "\(LogText.escaped(poll.taskID))", "status": "\(event.status.rawValue)",

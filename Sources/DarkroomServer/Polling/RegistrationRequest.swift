@@ -33,8 +33,8 @@ public enum RegistrationRequest {
 
     /// The registration when each of its parts is one Darkroom takes.
     public static func check(_ registration: Registration) throws(Refusal) -> Registration {
-        guard !registration.taskID.isEmpty, registration.taskID.unicodeScalars.count <= 1024 else {
-            throw Refusal(description: "task_id must be 1 to 1,024 characters")
+        guard !registration.taskID.isEmpty, registration.taskID.unicodeScalars.count <= 1024, !registration.taskID.unicodeScalars.contains("\0") else {
+            throw Refusal(description: "task_id must be 1 to 1,024 characters, none of them NUL")
         }
         if let action = registration.action, !PollSettings.isAction(action) {
             throw Refusal(description: "action must be 1 to 64 letters, digits, - or _ (text2video, image2video, …)")
@@ -47,9 +47,10 @@ public enum RegistrationRequest {
         }
         guard registration.tags.count <= 20,
               registration.tags.allSatisfy({
-                  (1...64).contains($0.key.unicodeScalars.count) && $0.value.unicodeScalars.count <= 256 && !$0.key.contains(":") })
+                  (1...64).contains($0.key.unicodeScalars.count) && $0.value.unicodeScalars.count <= 256 && !$0.key.contains(":")
+                      && !($0.key + $0.value).unicodeScalars.contains("\0") })
         else {
-            throw Refusal(description: "tags: at most 20, each key 1 to 64 characters without ':', each value at most 256 characters")
+            throw Refusal(description: "tags: at most 20, each key 1 to 64 characters without ':', each value at most 256 characters, no NUL")
         }
         return registration
     }
