@@ -64,7 +64,7 @@ struct TaskReport {
         }
         lines.append("history:")
         lines += (document["history"] as? [[String: Any]] ?? []).map {
-            "  \(text($0["received_at"]))  \(text($0["status_spelling"]))  \(text($0["outcome"]))"
+            "  \(text($0["received_at"]))  \(text($0["status_spelling"]))  \(text($0["outcome"]))" + ($0["source"] as? String == "poll" ? "  (polled)" : "")
         }
         if document["history_next_cursor"] != nil { lines.append("  … later callbacks: GET /v1/tasks/{id}?history_cursor=\(text(document["history_next_cursor"]))") }
         let events = document["events"] as? [[String: Any]] ?? []

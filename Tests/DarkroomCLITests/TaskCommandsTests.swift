@@ -100,6 +100,8 @@ import Testing
 
         let local = try await runDarkroom(["register", "ahead-3", "--data", data.path])
         #expect(local.status == 0 && local.stdout.contains(#""id":"ahead-3""#), "\(local.stderr)")
+        let shown = try await runDarkroom(["show", "ahead-3", "--data", data.path])
+        #expect(shown.stdout.contains("state waiting, generator status submitted"), "\(shown.stdout)")
         let listed = try await runDarkroom(["tasks", "--data", data.path, "--state", "waiting"])
         #expect(Set(listed.stdout.matches(of: /"id":"([^"]+)"/).map { String($0.1) }) == ["ahead-1", "ahead-3"], "\(listed.stdout)")
         for bad in [["register", "x", "--action", "../admin", "--data", data.path], ["register", "x", "--tag", "nocolon", "--data", data.path],

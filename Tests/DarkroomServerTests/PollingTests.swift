@@ -35,6 +35,8 @@ import Testing
         #expect(history.filter { $0["source"] as? String == "poll" }.map { $0["status"] as? String } .last == "succeeded", "\(history)")
         let page = try await server.request("GET", "/tasks/p1")
         #expect(page.text.contains("<td class=\"muted\">asked the provider</td>") && page.text.contains("<td class=\"muted\">callback</td>"), "\(page.text)")
+        let report = try await runDarkroom(["show", "p1", "--server", server.url("").absoluteString])
+        #expect(report.stdout.contains("succeed  applied  (polled)") && report.stdout.contains("submitted  applied\n"), "\(report.stdout)")
         // The archive is the one a callback would have made: the clip, whole.
         let source = try await server.request("GET", "/v1/tasks/p1/files/videos/v/source.mp4")
         #expect(source.status == 200 && source.body == clip)

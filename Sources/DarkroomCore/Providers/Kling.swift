@@ -4,7 +4,6 @@ import Foundation
 /// its query API (`GET /v1/videos/{action}/{task_id}` answering `{"code", "message", "data"}`).
 public struct Kling: Provider {
     public let name = "kling"
-    public let queryURL: String? = "https://api-singapore.klingai.com/v1/videos/{action}/{task_id}"
     public let defaultAction = "text2video"
     private let decoder: CallbackDecoder
 

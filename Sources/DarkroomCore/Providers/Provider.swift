@@ -2,12 +2,10 @@ import Foundation
 
 /// A generator (or the gateways that resell it) whose callbacks Darkroom takes at
 /// `POST /v1/callbacks/{name}` and whose query API it polls: how to read its callbacks and its
-/// query answers, and where and how it is asked by default.
+/// query answers, and the `{action}` it is asked with by default.
 public protocol Provider: Sendable {
     /// The path segment of its callback route.
     var name: String { get }
-    /// The query API's URL with `{task_id}` and `{action}`, when the provider has a public one.
-    var queryURL: String? { get }
     /// `{action}` for a task registered without one.
     var defaultAction: String { get }
     func decodeCallback(_ body: Data) throws(CallbackError) -> CallbackEvent

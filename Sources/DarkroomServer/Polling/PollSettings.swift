@@ -1,3 +1,4 @@
+import DarkroomCore
 import DarkroomQueue
 import Foundation
 
@@ -18,7 +19,7 @@ public struct PollSettings: Sendable {
     /// The query URL with `{task_id}` (and `{action}`); nil: this process polls nothing.
     public var urlTemplate: String?
     /// `{action}` for a task whose registration named none.
-    public var defaultAction = "text2video"
+    public var defaultAction = Kling().defaultAction
     public var auth = Auth.none
     /// A task `waiting` this long with no news is polled.
     public var after: Duration = .seconds(600)
