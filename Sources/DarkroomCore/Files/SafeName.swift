@@ -1,5 +1,4 @@
 import Crypto
-import DarkroomCore
 import Foundation
 
 /// Turns an id from a callback (task id, video id) into one part of a path that cannot leave
