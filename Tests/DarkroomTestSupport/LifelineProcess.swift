@@ -32,6 +32,16 @@ public final class LifelineProcess: @unchecked Sendable {
         (try? String(contentsOf: log, encoding: .utf8).suffix(2000)).map(String.init) ?? ""
     }
 
+    /// Whether the server has exited, read from `/proc` (a zombie not yet reaped counts):
+    /// `Process.isRunning` learns of an exit only through SIGCHLD, which the test's threads may
+    /// hold blocked, and then never flips.
+    public var hasExited: Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/stat", encoding: .utf8) else { return true }
+        // `pid (comm) state …`: the state follows the last `)`, since comm may hold one.
+        guard let close = stat.lastIndex(of: ")") else { return true }
+        return stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).hasPrefix("Z")
+    }
+
     /// Closes the lifeline: the watcher kills the server (SIGKILL) if it still runs.
     public func kill() {
         try? lifeline.fileHandleForWriting.close()

@@ -55,7 +55,7 @@ public final class SeaweedS3: @unchecked Sendable {
         let running = try LifelineProcess([Self.executable] + arguments, log: folder.appendingPathComponent("weed.log"))
         self.running = running
         try await waitUntil("SeaweedFS answers S3 on \(port)", timeout: .seconds(60)) {
-            guard running.process.isRunning else { throw SeaweedS3Error.exited(running.logTail) }
+            guard !running.hasExited else { throw SeaweedS3Error.exited(running.logTail) }
             return try await answersS3()
         }
     }

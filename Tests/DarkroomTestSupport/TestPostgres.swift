@@ -78,10 +78,10 @@ public final class TestPostgres: @unchecked Sendable {
         ]), log: log)
         self.running = running
         try await waitUntil("PostgreSQL answers on \(port)", timeout: .seconds(60)) {
-            // Its exit is read from its log: Process.isRunning never learns of it on a test
-            // thread, which blocks SIGCHLD.
+            // Its exit is read from /proc and from its log: Process.isRunning never learns of it
+            // on a test thread, which blocks SIGCHLD.
             let started = (try? Data(contentsOf: log)).map { String(decoding: $0.dropFirst(logStart), as: UTF8.self) } ?? ""
-            guard running.process.isRunning, !started.contains("database system is shut down") else { throw TestPostgresExited(log: started) }
+            guard !running.hasExited, !started.contains("database system is shut down") else { throw TestPostgresExited(log: started) }
             return (try? await psql("postgres", "SELECT 1")) == "1"
         }
     }

@@ -37,7 +37,7 @@ public final class WebhookReceiver: @unchecked Sendable {
         try await waitUntil("the webhook receiver listens", timeout: .seconds(30)) {
             let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
             if let match = text.firstMatch(of: /listening on ([0-9]+)/) { found = Int(match.1) }
-            if found == nil, !server.process.isRunning { throw CommandError.failed("webhook receiver", CommandResult(status: -1, stdout: text, stderr: "", stdoutData: Data())) }
+            if found == nil, server.hasExited { throw CommandError.failed("webhook receiver", CommandResult(status: -1, stdout: text, stderr: "", stdoutData: Data())) }
             return found != nil
         }
         self.port = found ?? 0
@@ -59,7 +59,7 @@ public final class WebhookReceiver: @unchecked Sendable {
     /// Stops the receiver (SIGKILL); its port is free for another.
     public func stop() async throws {
         server.kill()
-        try await waitUntil("the webhook receiver stops", timeout: .seconds(10)) { !server.process.isRunning }
+        try await waitUntil("the webhook receiver stops", timeout: .seconds(10)) { server.hasExited }
     }
 
     private static let script = #"""
