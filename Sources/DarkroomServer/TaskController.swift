@@ -40,8 +40,8 @@ struct TaskController: Sendable {
         } catch {
             throw HTTPError(.badRequest, message: error.description)
         }
-        let (document, created) = try await stored { () async throws(StoreError) in try await store.register(registration, now: Date()) }
-        var response = try JSONResponse.make(TaskSummary(document), status: created ? .created : .ok)
+        let (task, created) = try await stored { () async throws(StoreError) in try await store.register(registration, now: Date()) }
+        var response = try JSONResponse.make(TaskSummary(task), status: created ? .created : .ok)
         response.headers[.location] = "/v1/tasks/" + HTML.segment(registration.taskID)
         return response
     }
