@@ -52,7 +52,12 @@ struct PollOptions: ParsableArguments {
             guard PollSettings.isAction(action) else { throw ValidationError("poll-action must be 1 to 64 letters, digits, - or _ (got \(action))") }
             settings.defaultAction = action
         }
-        switch (try layers.string(pollToken, "poll-token"), try layers.string(klingAccessKey, "kling-access-key"), try layers.string(klingSecretKey, "kling-secret-key")) {
+        let keys = (try layers.string(pollToken, "poll-token"), try layers.string(klingAccessKey, "kling-access-key"),
+                    try layers.string(klingSecretKey, "kling-secret-key"))
+        if let token = keys.0, !PollSettings.isHeaderToken(token) {
+            throw ValidationError("poll-token must be visible ASCII, with no space or line break (it goes into a header)")
+        }
+        switch keys {
         case (nil, nil, nil): break
         case (let token?, nil, nil): settings.auth = .bearer(token)
         case (nil, let access?, let secret?):

@@ -36,6 +36,17 @@ import Testing
         #expect(settings.url(for: hostile) == nil)
     }
 
+    @Test func keysGoOnlyToThePollURLsOrigin() {
+        var settings = PollSettings()
+        settings.urlTemplate = "https://API.example/v1/videos/{action}/{task_id}"
+        #expect(settings.credentialsGo(to: "https://api.example:443/other/path?q=1"))
+        for elsewhere in ["http://api.example/v1/videos/a/t", "https://api.example:8443/v1", "https://api.example.evil/v1", "https://evil/api.example"] {
+            #expect(!settings.credentialsGo(to: elsewhere), "\(elsewhere)")
+        }
+        settings.urlTemplate = nil
+        #expect(!settings.credentialsGo(to: "https://api.example/v1"))
+    }
+
     @Test func actionsAreLettersDigitsDashesAndUnderscores() {
         #expect(PollSettings.isAction("text2video") && PollSettings.isAction("multi-image2video_v2"))
         for bad in ["", "../x", "a/b", "a b", "é", String(repeating: "a", count: 65)] {

@@ -67,6 +67,30 @@ import Testing
         }
     }
 
+    /// Whoever may register a task cannot have the provider's key sent to a host of theirs: a
+    /// registration's own poll_url at another origin is asked without it.
+    @Test func theKeyGoesOnlyToThePollURLsOrigin() async throws {
+        let clip = try await clip()
+        let provider = try FakeProvider(clip: clip) { _, _ in .succeed }
+        let elsewhere = try FakeProvider(clip: clip) { _, _ in .succeed }
+        let server = try await serve(provider, ["--poll-token", "gateway-key"])
+        let own = Data(#"{"task_id": "own-url", "poll_url": "\#(elsewhere.pollURL)"}"#.utf8)
+        #expect(try await server.request("POST", "/v1/tasks", body: own).status == 201)
+        #expect(try await server.request("POST", "/v1/tasks", body: Data(#"{"task_id": "template"}"#.utf8)).status == 201)
+        _ = try await server.waitForTask("own-url", "archived", timeout: .seconds(60))
+        _ = try await server.waitForTask("template", "archived", timeout: .seconds(60))
+        #expect(elsewhere.queries(of: "own-url").map(\.authorization) == [nil], "no key to another origin")
+        #expect(provider.queries(of: "template").map(\.authorization) == ["Bearer gateway-key"])
+        #expect(provider.queries(of: "own-url").isEmpty)
+    }
+
+    @Test func aTokenThatCouldEndItsHeaderIsRefusedAtStart() async throws {
+        let folder = try makeTemporaryFolder("polling-token")
+        let refused = try await runDarkroom(["serve", "--data", folder.path, "--port", "0", "--poll-url", "https://gw.example/{task_id}"],
+                                            environment: ["DARKROOM_POLL_TOKEN": "key\r\nX-Injected: 1"], timeout: .seconds(30))
+        #expect(refused.status == 64 && refused.stderr.contains("poll-token must be visible ASCII"), "\(refused.stderr)")
+    }
+
     @Test func aTaskThatNeverEndsFailsAfterTheGiveUpTime() async throws {
         let provider = try FakeProvider(clip: try await clip()) { _, _ in .processing }
         let server = try await serve(provider, ["--poll-give-up", "3"])

@@ -50,6 +50,26 @@ public struct PollSettings: Sendable {
             .replacingOccurrences(of: "{action}", with: Self.segment(poll.action ?? defaultAction))
     }
 
+    /// Whether the service's keys may go with a query to `url`: only to the origin (scheme, host,
+    /// port) of `--poll-url`. A registration's own `poll_url` elsewhere is asked without them, so
+    /// that whoever may register a task cannot have the provider's keys sent to a host of theirs.
+    public func credentialsGo(to url: String) -> Bool {
+        guard let template = urlTemplate, let own = Self.origin(template), let asked = Self.origin(url) else { return false }
+        return own == asked
+    }
+
+    private static func origin(_ url: String) -> String? {
+        let filled = url.replacingOccurrences(of: "{task_id}", with: "t").replacingOccurrences(of: "{action}", with: "a")
+        guard let components = URLComponents(string: filled), let scheme = components.scheme?.lowercased(), let host = components.host?.lowercased()
+        else { return nil }
+        return "\(scheme)://\(host):\(components.port ?? (scheme == "https" ? 443 : 80))"
+    }
+
+    /// A key that goes into a header: visible ASCII only, so no value can end the header.
+    public static func isHeaderToken(_ text: String) -> Bool {
+        !text.isEmpty && text.utf8.allSatisfy { (0x21...0x7E).contains($0) }
+    }
+
     private static func segment(_ text: String) -> String {
         var allowed = CharacterSet.alphanumerics.intersection(CharacterSet(charactersIn: Unicode.Scalar(0)...Unicode.Scalar(127)))
         allowed.insert(charactersIn: "-_~")

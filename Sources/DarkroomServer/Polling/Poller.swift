@@ -90,7 +90,9 @@ struct Poller: Service {
         }
         var headers = ["Accept: application/json", "User-Agent: darkroom"]
         do {
-            if let authorization = try await credentials.authorization() { headers.append("Authorization: \(authorization)") }
+            if settings.credentialsGo(to: url), let authorization = try await credentials.authorization() {
+                headers.append("Authorization: \(authorization)")
+            }
         } catch {
             await finish(poll, note: "cannot sign the query's token: \(error)", retryAfter: nil, result: "failed")
             return
