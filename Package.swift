@@ -157,6 +157,6 @@ let package = Package(
             exclude: ["Fixtures"]
         ),
         // End to end: runs the built `darkroom` binary as a user would.
-        .testTarget(name: "DarkroomCLITests", dependencies: ["darkroom", "DarkroomTestSupport"]),
+        .testTarget(name: "DarkroomCLITests", dependencies: ["darkroom", "DarkroomCore", "DarkroomQueue", "DarkroomTestSupport"]),
     ]
 )

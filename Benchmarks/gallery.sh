@@ -50,8 +50,9 @@ cursor() {  # page size, page number
 import sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
 size, page = int(sys.argv[2]), int(sys.argv[3])
-seen, task = db.execute("select first_seen_at, id from tasks order by first_seen_at desc, id desc limit 1 offset ?", ((page - 1) * size - 1,)).fetchone()
-print(f"{seen}-{task.encode().hex()}")
+seen, provider, task = db.execute("select first_seen_at, provider, id from tasks order by first_seen_at desc, provider desc, id desc limit 1 offset ?",
+                                  ((page - 1) * size - 1,)).fetchone()
+print(f"{seen}-{provider.encode().hex()}-{task.encode().hex()}")
 PY
 }
 median_ms() {  # url

@@ -25,7 +25,7 @@ public struct ArchiveLayout: Sendable, Equatable {
     var lock: URL { root.appendingPathComponent(".lock") }
 
     /// The task's folder relative to `root`: the date (UTC) the generator created it, else the
-    /// date it last updated it, else `fallback`; then the task id as a safe name.
+    /// date it last updated it, else `fallback`; then `taskName(event.key)`.
     public static func folder(for event: CallbackEvent, fallback: Date) -> String {
         let date = event.createdAt ?? event.updatedAt ?? fallback
         var calendar = Calendar(identifier: .gregorian)
@@ -33,9 +33,18 @@ public struct ArchiveLayout: Sendable, Equatable {
         let day = calendar.dateComponents([.year, .month, .day], from: date)
         let parts = [
             String(format: "%04d", day.year ?? 1970), String(format: "%02d", day.month ?? 1),
-            String(format: "%02d", day.day ?? 1), SafeName.pathComponent(for: event.taskID),
+            String(format: "%02d", day.day ?? 1), taskName(event.key),
         ]
         return parts.joined(separator: "/")
+    }
+
+    /// The last part of a task's folder: the id as a safe name for Kling, whose folders were
+    /// named so before there were other providers, and `<provider>@<safe name>` for the others.
+    /// No two keys share a name: a safe name holds `@` only as its first character, a provider's
+    /// name never, and Kling's names have none before their first character.
+    public static func taskName(_ key: TaskKey) -> String {
+        let name = SafeName.pathComponent(for: key.id)
+        return key.provider == Kling.name ? name : key.provider + "@" + name
     }
 
     /// The absolute URL of a task folder given relative to `root`.

@@ -10,17 +10,15 @@ public struct ArchiveRequest: Sendable {
     /// The task's callbacks so far, oldest first; this one when there is no record of others.
     public var history: [HistoryEntry]
     public var tags: [String: String]
-    public var provider: String
 
     public init(
         event: CallbackEvent, body: Data, receivedAt: Date, history: [HistoryEntry]? = nil,
-        tags: [String: String] = [:], provider: String = "kling"
+        tags: [String: String] = [:]
     ) {
         self.event = event
         self.body = body
         self.receivedAt = receivedAt
         self.history = history ?? [HistoryEntry(status: event.status, updatedAt: event.updatedAt, receivedAt: receivedAt)]
         self.tags = tags
-        self.provider = provider
     }
 }

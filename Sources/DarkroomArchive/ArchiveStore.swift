@@ -22,6 +22,10 @@ public protocol ArchiveStore: Sendable {
     /// it as a whole, and writes its index (with `index` as its content) as the last step.
     /// Returns whether the staging folder was moved away (nothing left there to remove).
     func commit(_ index: TaskIndex, from staging: URL) async throws(ArchiveStoreError) -> Bool
+    /// Does what a commit of `index` that died after its commit point left undone (a folder's
+    /// catalog line, a bucket's earlier generation), so that a task found committed is whole.
+    /// Nothing when it was all done.
+    func finishCommit(_ index: TaskIndex) async throws(ArchiveStoreError)
     /// The index of the task folder `folder` (relative to the archive).
     func index(of folder: String) async throws(ArchiveScanError) -> TaskIndex
     /// A file of the archived task `index` describes, for serving: one its index lists, or

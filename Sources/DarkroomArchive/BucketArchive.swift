@@ -49,15 +49,24 @@ public struct BucketArchive: ArchiveStore {
             try await client.put(encoded, key: "\(index.folder)/index.json", contentType: "application/json")
         }
         Checkpoint.reached("bucket-index")
-        // The new index is in place: whatever else is in the task's folder is an earlier
-        // generation, or debris of a commit that died, and no index lists it. A failure here
-        // leaves orphans for `verify --repair`, never a broken task.
-        if let objects = try? await client.list(prefix: index.folder + "/") {
-            for object in objects where object.key != "\(index.folder)/index.json" && !object.key.hasPrefix("\(index.folder)/\(generation)/") {
-                try? await client.delete(key: object.key)
-            }
-        }
+        await dropEarlierGenerations(of: index.folder, keeping: generation)
         return false
+    }
+
+    /// The index is the commit point: what may be left is an earlier generation's objects.
+    public func finishCommit(_ index: TaskIndex) async throws(ArchiveStoreError) {
+        guard let generation = index.generation else { return }
+        await dropEarlierGenerations(of: index.folder, keeping: generation)
+    }
+
+    /// The new index is in place: whatever else is in the task's folder is an earlier
+    /// generation, or debris of a commit that died, and no index lists it. A failure here
+    /// leaves orphans for `verify --repair`, never a broken task.
+    private func dropEarlierGenerations(of folder: String, keeping generation: String) async {
+        guard let objects = try? await client.list(prefix: folder + "/") else { return }
+        for object in objects where object.key != "\(folder)/index.json" && !object.key.hasPrefix("\(folder)/\(generation)/") {
+            try? await client.delete(key: object.key)
+        }
     }
 
     public func index(of folder: String) async throws(ArchiveScanError) -> TaskIndex {
@@ -130,7 +139,7 @@ public struct BucketArchive: ArchiveStore {
 
     public func taskFolders() async throws(ArchiveStoreError) -> [String] {
         let objects = try await bucket { () async throws(S3Error) in try await client.list() }
-        return objects.compactMap { TaskKey($0.key)?.indexFolder }.sorted()
+        return objects.compactMap { TaskObjectKey($0.key)?.indexFolder }.sorted()
     }
 
     public func verify(repair: Bool, grace: Duration) async throws(ArchiveStoreError) -> ArchiveReport {
@@ -204,7 +213,7 @@ public struct BucketArchive: ArchiveStore {
 }
 
 /// A key relative to the prefix, read as `<yyyy>/<mm>/<dd>/<task>/<rest>`.
-struct TaskKey {
+struct TaskObjectKey {
     let folder: String
     let rest: String
 

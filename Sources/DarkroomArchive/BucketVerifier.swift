@@ -21,7 +21,7 @@ struct BucketVerifier {
         }
         var byFolder: [String: [S3Object]] = [:]
         for object in objects {
-            guard let key = TaskKey(object.key) else { continue }
+            guard let key = TaskObjectKey(object.key) else { continue }
             byFolder[key.folder, default: []].append(object)
         }
         var report = ArchiveReport()

@@ -39,15 +39,16 @@ public struct Catalog: Sendable {
         return (entries, unreadable)
     }
 
-    /// Adds the task's line, or replaces the line it had.
+    /// Adds the task's line, or replaces the line it had; nothing when it has this very line.
     func record(_ entry: CatalogEntry) throws(FileError) {
         let (entries, unreadable) = try read()
-        let known = entries.contains { $0.taskID == entry.taskID || $0.folder == entry.folder }
+        if entries.contains(entry), unreadable == 0, endsCleanly() { return }
+        let known = entries.contains { $0.key == entry.key || $0.folder == entry.folder }
         guard known || unreadable > 0 || !endsCleanly() else {
             try append(entry)
             return
         }
-        try write(entries.filter { $0.taskID != entry.taskID && $0.folder != entry.folder } + [entry])
+        try write(entries.filter { $0.key != entry.key && $0.folder != entry.folder } + [entry])
     }
 
     /// Makes the catalog anew from the task folders alone, in the order they were archived.

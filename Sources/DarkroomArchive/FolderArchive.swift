@@ -24,10 +24,21 @@ public struct FolderArchive: ArchiveStore {
             try DurableFolder.sync(staging)
             let lock = try ArchiveLock(layout: layout)
             let replaced = try DurableFolder.move(staging, to: layout.url(ofFolder: index.folder))
-            Checkpoint.reached()
+            Checkpoint.reached("folder-moved")
             try Catalog(layout: layout).record(CatalogEntry(index: index))
             withExtendedLifetime(lock) {}
             return !replaced
+        } catch {
+            throw ArchiveStoreError(error)
+        }
+    }
+
+    /// The folder is in place (the commit point): its catalog line may not be.
+    public func finishCommit(_ index: TaskIndex) async throws(ArchiveStoreError) {
+        do throws(FileError) {
+            let lock = try ArchiveLock(layout: layout)
+            try Catalog(layout: layout).record(CatalogEntry(index: index))
+            withExtendedLifetime(lock) {}
         } catch {
             throw ArchiveStoreError(error)
         }

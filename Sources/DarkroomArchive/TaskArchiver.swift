@@ -52,14 +52,20 @@ public struct TaskArchiver: Sendable {
     }
 
     /// The index of this very request when the archive holds it already: an earlier attempt
-    /// committed the task and its process died before the task store recorded it. The same
-    /// callback (its time of arrival to the millisecond, and its bytes) is what tells; a new
-    /// callback of the task, even with the same body, is a re-archive and gets no match.
-    public func committedEarlier(_ request: ArchiveRequest) async -> TaskIndex? {
+    /// committed the task and its process died before the task store recorded it, perhaps
+    /// before the commit's last steps, which are done now (`ArchiveStore.finishCommit`). The
+    /// same callback (its time of arrival to the millisecond, and its bytes) is what tells; a
+    /// new callback of the task, even with the same body, is a re-archive and gets no match.
+    public func committedEarlier(_ request: ArchiveRequest) async throws(ArchiveError) -> TaskIndex? {
         let folder = ArchiveLayout.folder(for: request.event, fallback: request.receivedAt)
         guard let index = try? await archive.index(of: folder),
               index.receivedAt.millisecondsSince1970 == request.receivedAt.millisecondsSince1970,
               index.callback.sha256 == SHA256.hash(data: request.body).hexString else { return nil }
+        do throws(ArchiveStoreError) {
+            try await archive.finishCommit(index)
+        } catch {
+            throw ArchiveError(taskID: request.event.key.description, error)
+        }
         return index
     }
 
@@ -134,7 +140,7 @@ public struct TaskArchiver: Sendable {
         }
 
         let index = TaskIndex(
-            task: TaskInfo(event: event, provider: request.provider, tags: request.tags),
+            task: TaskInfo(event: event, tags: request.tags),
             folder: folder,
             receivedAt: request.receivedAt, archivedAt: Date(), history: request.history,
             callback: task.callback, videos: videos, images: images

@@ -1,3 +1,4 @@
+import DarkroomCore
 import Foundation
 
 /// The events and deliveries of `MemoryTaskStore`, under its lock: the rules the SQL stores'
@@ -48,8 +49,8 @@ struct MemoryOutbox {
         return true
     }
 
-    func records(taskID: String) -> [EventRecord] {
-        events.indices.filter { events[$0].taskID == taskID }.map(record)
+    func records(task: TaskKey) -> [EventRecord] {
+        events.indices.filter { events[$0].task == task }.map(record)
     }
 
     func page(after cursor: Int64?, limit: Int, undeliveredOnly: Bool) -> EventPage {

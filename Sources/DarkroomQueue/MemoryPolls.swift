@@ -13,36 +13,36 @@ struct MemoryPolls {
         var leaseExpiresAt: Date?
     }
 
-    private var rows: [String: Row] = [:]
+    private var rows: [TaskKey: Row] = [:]
 
     mutating func add(_ registration: Registration, dueAt: Date) {
-        rows[registration.taskID] = Row(action: registration.action, url: registration.url, dueAt: dueAt)
+        rows[registration.task] = Row(action: registration.action, url: registration.url, dueAt: dueAt)
     }
 
-    mutating func claim(tasks: [String: TaskRecord], owner: String, until expiry: Date, now: Date, waitingSince: Date) -> PollJob? {
-        for task in tasks.values where task.state == .waiting && task.changedAt <= waitingSince && rows[task.id] == nil {
-            rows[task.id] = Row(dueAt: now)
+    mutating func claim(tasks: [TaskKey: TaskRecord], owner: String, until expiry: Date, now: Date, waitingSince: Date) -> PollJob? {
+        for task in tasks.values where task.state == .waiting && task.changedAt <= waitingSince && rows[task.key] == nil {
+            rows[task.key] = Row(dueAt: now)
         }
         rows = rows.filter { tasks[$0.key]?.state == .waiting }
         let due = rows.filter { $0.value.dueAt <= now && ($0.value.leaseExpiresAt.map { $0 < now } ?? true) }
-        guard let (id, row) = due.min(by: { ($0.value.dueAt, $0.key) < ($1.value.dueAt, $1.key) }), let task = tasks[id] else { return nil }
-        rows[id]?.leaseOwner = owner
-        rows[id]?.leaseExpiresAt = expiry
-        return PollJob(taskID: id, action: row.action, url: row.url, tries: row.tries, firstSeenAt: task.firstSeenAt, owner: owner)
+        guard let (key, row) = due.min(by: { ($0.value.dueAt, $0.key) < ($1.value.dueAt, $1.key) }), let task = tasks[key] else { return nil }
+        rows[key]?.leaseOwner = owner
+        rows[key]?.leaseExpiresAt = expiry
+        return PollJob(task: key, action: row.action, url: row.url, tries: row.tries, firstSeenAt: task.firstSeenAt, owner: owner)
     }
 
     mutating func finish(_ poll: PollJob, nextAt: Date) -> Bool {
-        guard rows[poll.taskID]?.leaseOwner == poll.owner else { return false }
-        rows[poll.taskID]?.tries += 1
-        rows[poll.taskID]?.dueAt = nextAt
-        rows[poll.taskID]?.leaseOwner = nil
-        rows[poll.taskID]?.leaseExpiresAt = nil
+        guard rows[poll.task]?.leaseOwner == poll.owner else { return false }
+        rows[poll.task]?.tries += 1
+        rows[poll.task]?.dueAt = nextAt
+        rows[poll.task]?.leaseOwner = nil
+        rows[poll.task]?.leaseExpiresAt = nil
         return true
     }
 
     mutating func remove(_ poll: PollJob) -> Bool {
-        guard rows[poll.taskID]?.leaseOwner == poll.owner else { return false }
-        rows[poll.taskID] = nil
+        guard rows[poll.task]?.leaseOwner == poll.owner else { return false }
+        rows[poll.task] = nil
         return true
     }
 }

@@ -7,7 +7,7 @@ import Synchronization
 /// reference the SQLite and PostgreSQL stores are checked against.
 public final class MemoryTaskStore: TaskStore {
     private struct State {
-        var tasks: [String: TaskRecord] = [:]
+        var tasks: [TaskKey: TaskRecord] = [:]
         var callbacks: [StoredCallback] = []
         var outbox = MemoryOutbox()
         var polls = MemoryPolls()
@@ -21,13 +21,13 @@ public final class MemoryTaskStore: TaskStore {
         state.withLock { state in
             let event = callback.event
             let id = Int64(state.callbacks.count + 1)
-            let (task, outcome) = CallbackPolicy.apply(event, tags: callback.tags, callbackID: id, to: state.tasks[event.taskID], now: callback.receivedAt)
+            let (task, outcome) = CallbackPolicy.apply(event, tags: callback.tags, callbackID: id, to: state.tasks[event.key], now: callback.receivedAt)
             state.callbacks.append(StoredCallback(
-                id: id, taskID: event.taskID, receivedAt: callback.receivedAt, status: event.status,
+                id: id, provider: event.provider, taskID: event.taskID, receivedAt: callback.receivedAt, status: event.status,
                 statusSpelling: event.statusSpelling, updatedAt: event.updatedAt, outcome: outcome,
                 headers: callback.headers, body: callback.body))
-            if let written = callback.eventToWrite(outcome: outcome, before: state.tasks[event.taskID], after: task) { state.outbox.add(written) }
-            if outcome == .applied { state.tasks[event.taskID] = task }
+            if let written = callback.eventToWrite(outcome: outcome, before: state.tasks[event.key], after: task) { state.outbox.add(written) }
+            if outcome == .applied { state.tasks[event.key] = task }
             return (task, outcome)
         }
     }
@@ -35,25 +35,25 @@ public final class MemoryTaskStore: TaskStore {
     public func restore(_ index: TaskIndex, callback: ReceivedCallback) async throws(StoreError) -> Bool {
         state.withLock { state in
             let event = callback.event
-            guard state.tasks[event.taskID] == nil else { return false }
+            guard state.tasks[event.key] == nil else { return false }
             let id = Int64(state.callbacks.count + 1)
             state.callbacks.append(StoredCallback(
-                id: id, taskID: event.taskID, receivedAt: callback.receivedAt, status: event.status,
+                id: id, provider: event.provider, taskID: event.taskID, receivedAt: callback.receivedAt, status: event.status,
                 statusSpelling: event.statusSpelling, updatedAt: event.updatedAt, outcome: .applied,
                 headers: callback.headers, body: callback.body))
-            state.tasks[event.taskID] = TaskRecord(restoring: index, event: event, callbackID: id)
+            state.tasks[event.key] = TaskRecord(restoring: index, event: event, callbackID: id)
             return true
         }
     }
 
-    public func task(_ id: String) async throws(StoreError) -> TaskRecord? {
-        state.withLock { $0.tasks[id] }
+    public func task(_ key: TaskKey) async throws(StoreError) -> TaskRecord? {
+        state.withLock { $0.tasks[key] }
     }
 
-    public func history(_ id: String, after: Int64?, limit: Int) async throws(StoreError) -> HistoryPage {
+    public func history(_ key: TaskKey, after: Int64?, limit: Int) async throws(StoreError) -> HistoryPage {
         let limit = min(max(limit, 1), HistoryPage.maxLimit)
         let fetched = state.withLock { state in
-            Array(state.callbacks.lazy.filter { $0.taskID == id && $0.id > (after ?? 0) }.prefix(limit + 1))
+            Array(state.callbacks.lazy.filter { $0.task == key && $0.id > (after ?? 0) }.prefix(limit + 1))
         }
         return HistoryPage(fetched: fetched, limit: limit)
     }
@@ -65,12 +65,12 @@ public final class MemoryTaskStore: TaskStore {
     public func tasks(_ query: TaskQuery) async throws(StoreError) -> TaskPage {
         state.withLock { state in
             let ordered = state.tasks.values.filter(query.matches).sorted {
-                ($0.firstSeenAt, $0.id) > ($1.firstSeenAt, $1.id)
+                ($0.firstSeenAt, $0.key) > ($1.firstSeenAt, $1.key)
             }
             let after = ordered.filter { task in
                 guard let cursor = query.cursor else { return true }
                 let seen = task.firstSeenAt.millisecondsSince1970
-                return seen < cursor.firstSeenAt || (seen == cursor.firstSeenAt && task.id < cursor.id)
+                return seen < cursor.firstSeenAt || (seen == cursor.firstSeenAt && task.key < cursor.task)
             }
             return TaskPage(tasks: Array(after.prefix(query.limit)), limit: query.limit)
         }
@@ -87,8 +87,8 @@ public final class MemoryTaskStore: TaskStore {
             task.leaseExpiresAt = now + lease.timeInterval
             task.attempts += 1
             task.changedAt = now
-            state.tasks[task.id] = task
-            return Job(taskID: task.id, callbackID: callbackID, owner: owner, attempt: task.attempts)
+            state.tasks[task.key] = task
+            return Job(task: task.key, callbackID: callbackID, owner: owner, attempt: task.attempts)
         }
     }
 
@@ -135,39 +135,39 @@ public final class MemoryTaskStore: TaskStore {
     }
 
     public func reclaimExpired(
-        now: Date, maxAttempts: Int, failureEvent: @escaping @Sendable (_ taskID: String, _ reason: String) -> OutboxEvent?
+        now: Date, maxAttempts: Int, failureEvent: @escaping @Sendable (_ task: TaskKey, _ reason: String) -> OutboxEvent?
     ) async throws(StoreError) -> Int {
         state.withLock { state in
             var reclaimed = 0
-            for (id, var task) in state.tasks
+            for (key, var task) in state.tasks
             where [.downloading, .processing].contains(task.state) && (task.leaseExpiresAt ?? now) < now {
                 if task.attempts >= maxAttempts {
                     task.state = .failed
                     task.lastError = JobFailure.workerDied(attempts: maxAttempts)
                     task.nextAttemptAt = nil
-                    if let event = failureEvent(id, task.lastError ?? "") { state.outbox.add(event) }
+                    if let event = failureEvent(key, task.lastError ?? "") { state.outbox.add(event) }
                 } else {
                     task.state = .queued
                     task.nextAttemptAt = now
                 }
                 Self.dropLease(&task, now: now)
-                state.tasks[id] = task
+                state.tasks[key] = task
                 reclaimed += 1
             }
             return reclaimed
         }
     }
 
-    public func retry(_ id: String, now: Date) async throws(StoreError) -> (task: TaskRecord, retried: Bool)? {
+    public func retry(_ key: TaskKey, now: Date) async throws(StoreError) -> (task: TaskRecord, retried: Bool)? {
         state.withLock { state in
-            guard var task = state.tasks[id] else { return nil }
+            guard var task = state.tasks[key] else { return nil }
             guard task.state == .failed, task.callbackID != nil else { return (task, false) }
             task.state = .queued
             task.attempts = 0
             task.nextAttemptAt = now
             task.lastError = nil
             task.changedAt = now
-            state.tasks[id] = task
+            state.tasks[key] = task
             return (task, true)
         }
     }
@@ -186,8 +186,8 @@ public final class MemoryTaskStore: TaskStore {
         state.withLock { $0.outbox.finish(claimed, attempt: attempt, result: result) }
     }
 
-    public func events(taskID: String) async throws(StoreError) -> [EventRecord] {
-        state.withLock { $0.outbox.records(taskID: taskID) }
+    public func events(task: TaskKey) async throws(StoreError) -> [EventRecord] {
+        state.withLock { $0.outbox.records(task: task) }
     }
 
     public func events(after cursor: Int64?, limit: Int, undeliveredOnly: Bool) async throws(StoreError) -> EventPage {
@@ -205,9 +205,9 @@ public final class MemoryTaskStore: TaskStore {
     /// Applies `change` and writes `event` when `job` still holds its task's lease.
     private func leased(_ job: Job, event: OutboxEvent? = nil, _ change: (inout TaskRecord) -> Void) -> Bool {
         state.withLock { state in
-            guard var task = state.tasks[job.taskID], task.leaseOwner == job.owner, task.callbackID == job.callbackID else { return false }
+            guard var task = state.tasks[job.task], task.leaseOwner == job.owner, task.callbackID == job.callbackID else { return false }
             change(&task)
-            state.tasks[job.taskID] = task
+            state.tasks[job.task] = task
             if let event { state.outbox.add(event) }
             return true
         }
@@ -221,9 +221,9 @@ public final class MemoryTaskStore: TaskStore {
 
     public func register(_ registration: Registration, now: Date) async throws(StoreError) -> (task: TaskRecord, created: Bool) {
         state.withLock { state in
-            if let known = state.tasks[registration.taskID] { return (known, false) }
-            let task = TaskRecord(registered: registration.taskID, tags: registration.tags, now: now)
-            state.tasks[task.id] = task
+            if let known = state.tasks[registration.task] { return (known, false) }
+            let task = TaskRecord(registered: registration.task, tags: registration.tags, now: now)
+            state.tasks[task.key] = task
             state.polls.add(registration, dueAt: now)
             return (task, true)
         }
@@ -238,7 +238,7 @@ public final class MemoryTaskStore: TaskStore {
     public func finishPoll(_ poll: PollJob, nextAt: Date, note: String?, now: Date) async throws(StoreError) -> Bool {
         state.withLock { state in
             guard state.polls.finish(poll, nextAt: nextAt) else { return false }
-            if state.tasks[poll.taskID]?.state == .waiting { state.tasks[poll.taskID]?.lastError = note }
+            if state.tasks[poll.task]?.state == .waiting { state.tasks[poll.task]?.lastError = note }
             return true
         }
     }
@@ -246,11 +246,11 @@ public final class MemoryTaskStore: TaskStore {
     public func giveUpPoll(_ poll: PollJob, reason: String, now: Date, event: OutboxEvent?) async throws(StoreError) -> Bool {
         state.withLock { state in
             guard state.polls.remove(poll) else { return false }
-            guard var task = state.tasks[poll.taskID], task.state == .waiting else { return true }
+            guard var task = state.tasks[poll.task], task.state == .waiting else { return true }
             task.state = .failed
             task.lastError = reason
             task.changedAt = now
-            state.tasks[poll.taskID] = task
+            state.tasks[poll.task] = task
             if let event { state.outbox.add(event) }
             return true
         }

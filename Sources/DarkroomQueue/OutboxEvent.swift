@@ -1,3 +1,4 @@
+import DarkroomCore
 import Foundation
 
 /// An event for the systems that publish (`task.archived`, `task.failed`), written in the same
@@ -8,17 +9,17 @@ public struct OutboxEvent: Sendable, Equatable {
     /// The `webhook-id`: `evt_` and 32 hex digits, random.
     public var id: String
     public var type: String
-    public var taskID: String
+    public var task: TaskKey
     public var createdAt: Date
     /// The Standard Webhooks envelope, `{"type": …, "timestamp": …, "data": {…}}`.
     public var body: Data
     /// Where it goes: the endpoints configured when it was written that take its type.
     public var endpoints: [String]
 
-    public init(id: String, type: String, taskID: String, createdAt: Date, body: Data, endpoints: [String]) {
+    public init(id: String, type: String, task: TaskKey, createdAt: Date, body: Data, endpoints: [String]) {
         self.id = id
         self.type = type
-        self.taskID = taskID
+        self.task = task
         self.createdAt = createdAt
         self.body = body
         self.endpoints = endpoints

@@ -10,7 +10,8 @@ import PostgresNIO
 /// processes' doorbell when a job was queued (NOTIFY is sent at commit, never for a rolled-back
 /// batch).
 ///
-/// The tasks are locked with transaction-scoped advisory locks taken in one order, so that two
+/// The tasks are locked with transaction-scoped advisory locks (on `provider:id`: a provider's
+/// name holds no colon, so no two keys share a text) taken in one order, so that two
 /// batches storing callbacks of the same task apply them one after the other (each reads what
 /// the other committed), and two batches never wait on each other in a cycle. Their rows are
 /// read `FOR UPDATE`: a worker's write of the same task (a claim skips it, a lease update waits)
@@ -21,36 +22,41 @@ enum PostgresCallbackBatch {
     static func write(
         _ callbacks: [ReceivedCallback], on connection: PostgresConnection, logger: Logger
     ) async throws -> [(task: TaskRecord, outcome: CallbackPolicy.Outcome)] {
-        let taskIDs = Array(Set(callbacks.map(\.event.taskID)))
+        let keys = Array(Set(callbacks.map(\.event.key)))
+        let providers = keys.map(\.provider)
+        let taskIDs = keys.map(\.id)
         var ids: [Int64] = []
         for try await id in try await connection.query("""
             WITH locked AS MATERIALIZED (
                 SELECT count(*) FROM (SELECT pg_advisory_xact_lock(k) FROM (
-                    SELECT DISTINCT hashtextextended(t, 0) AS k FROM unnest(\(taskIDs)::text[]) AS t ORDER BY 1) AS keys) AS taken)
+                    SELECT DISTINCT hashtextextended(p || ':' || t, 0) AS k FROM unnest(\(providers)::text[], \(taskIDs)::text[]) AS u(p, t)
+                    ORDER BY 1) AS keys) AS taken)
             SELECT nextval('callbacks_id_seq') FROM locked, generate_series(1, \(callbacks.count))
             """, logger: logger).decode(Int64.self) {
             ids.append(id)
         }
         guard ids.count == callbacks.count else { throw PostgresRows.UnreadableRow(what: "the callbacks' ids") }
-        var tasks: [String: TaskRecord] = [:]
-        for try await row in try await connection.query(
-            "SELECT \(unescaped: PostgresRows.taskColumns) FROM tasks WHERE id = ANY(\(taskIDs)::text[]) FOR UPDATE", logger: logger) {
+        var tasks: [TaskKey: TaskRecord] = [:]
+        for try await row in try await connection.query("""
+            SELECT \(unescaped: PostgresRows.taskColumns) FROM tasks
+            WHERE (provider, id) IN (SELECT * FROM unnest(\(providers)::text[], \(taskIDs)::text[])) FOR UPDATE
+            """, logger: logger) {
             let task = try PostgresRows.task(row)
-            tasks[task.id] = task
+            tasks[task.key] = task
         }
 
         var results: [(task: TaskRecord, outcome: CallbackPolicy.Outcome)] = []
         var stored: [(id: Int64, callback: ReceivedCallback, outcome: CallbackPolicy.Outcome)] = []
-        var changed: [String: TaskRecord] = [:]
+        var changed: [TaskKey: TaskRecord] = [:]
         var queued = false
         var events: [OutboxEvent] = []
         for (callback, id) in zip(callbacks, ids) {
             let event = callback.event
-            let (task, outcome) = CallbackPolicy.apply(event, tags: callback.tags, callbackID: id, to: tasks[event.taskID], now: callback.receivedAt)
-            if let written = callback.eventToWrite(outcome: outcome, before: tasks[event.taskID], after: task) { events.append(written) }
+            let (task, outcome) = CallbackPolicy.apply(event, tags: callback.tags, callbackID: id, to: tasks[event.key], now: callback.receivedAt)
+            if let written = callback.eventToWrite(outcome: outcome, before: tasks[event.key], after: task) { events.append(written) }
             if outcome == .applied {
-                tasks[task.id] = task
-                changed[task.id] = task
+                tasks[task.key] = task
+                changed[task.key] = task
                 if task.state == .queued { queued = true }
             }
             stored.append((id, callback, outcome))
@@ -58,8 +64,8 @@ enum PostgresCallbackBatch {
         }
         try await connection.query("""
             WITH stored AS (
-                INSERT INTO callbacks (id, task_id, received_at, status, status_spelling, updated_at, outcome, headers, body)
-                SELECT id, task_id, received_at, status, status_spelling, updated_at, outcome, headers, decode(body, 'base64')
+                INSERT INTO callbacks (id, provider, task_id, received_at, status, status_spelling, updated_at, outcome, headers, body)
+                SELECT id, provider, task_id, received_at, status, status_spelling, updated_at, outcome, headers, decode(body, 'base64')
                 FROM jsonb_to_recordset(\(PostgresRows.json(stored))::jsonb) \(unescaped: PostgresRows.callbackRecordColumns))
             \(unescaped: upsertSQL)
             FROM jsonb_to_recordset(\(PostgresRows.json(Array(changed.values)))::jsonb) \(unescaped: PostgresRows.taskRecordColumns)
@@ -81,12 +87,12 @@ enum PostgresCallbackBatch {
             """, logger: logger)
     }
 
-    /// Inserts the task unless the store has one by its id; true when it did.
+    /// Inserts the task unless the store has one by its key; true when it did.
     static func insertIfNew(_ task: TaskRecord, on connection: PostgresConnection, logger: Logger) async throws -> Bool {
         for try await _ in try await connection.query("""
             \(unescaped: upsertSQL)
             FROM jsonb_to_recordset(\(PostgresRows.json([task]))::jsonb) \(unescaped: PostgresRows.taskRecordColumns)
-            ON CONFLICT (id) DO NOTHING RETURNING id
+            ON CONFLICT (provider, id) DO NOTHING RETURNING id
             """, logger: logger) {
             return true
         }
@@ -95,9 +101,9 @@ enum PostgresCallbackBatch {
 
     /// `upsertSQL FROM <rows> Schema.replaceTaskOnConflict` inserts or replaces whole task rows.
     private static let upsertSQL = """
-        INSERT INTO tasks (id, state, status, message, shape, external_id, created_at, updated_at, tags, result_key, callback_id,
+        INSERT INTO tasks (provider, id, state, status, message, shape, external_id, created_at, updated_at, tags, result_key, callback_id,
             last_error, attempts, next_attempt_at, lease_owner, lease_expires_at, folder, verdict, first_seen_at, changed_at)
-        SELECT id, state, status, message, shape, external_id, created_at, updated_at, tags, result_key, callback_id,
+        SELECT provider, id, state, status, message, shape, external_id, created_at, updated_at, tags, result_key, callback_id,
             last_error, attempts, next_attempt_at, lease_owner, lease_expires_at, folder, verdict, first_seen_at, changed_at
         """
 }

@@ -8,21 +8,21 @@ import PostgresNIO
 /// trips whatever its size.
 enum PostgresRows {
     static let taskColumns = """
-        id, state, status, message, shape, external_id, created_at, updated_at, tags::text, result_key, callback_id, last_error,
+        provider, id, state, status, message, shape, external_id, created_at, updated_at, tags::text, result_key, callback_id, last_error,
         attempts, next_attempt_at, lease_owner, lease_expires_at, folder, verdict, first_seen_at, changed_at
         """
 
-    static let callbackColumns = "id, task_id, received_at, status, status_spelling, updated_at, outcome, headers::text, body"
+    static let callbackColumns = "id, provider, task_id, received_at, status, status_spelling, updated_at, outcome, headers::text, body"
 
     static func task(_ row: PostgresRow) throws -> TaskRecord {
-        let (id, state, status, message, shape, externalID, createdAt, updatedAt, tags, resultKey, callbackID, lastError,
+        let (provider, id, state, status, message, shape, externalID, createdAt, updatedAt, tags, resultKey, callbackID, lastError,
              attempts, nextAttemptAt, leaseOwner, leaseExpiresAt, folder, verdict, firstSeenAt, changedAt) = try row.decode(
-            (String, String, String, String, String, String?, Int64?, Int64?, String, String?, Int64?, String?,
+            (String, String, String, String, String, String, String?, Int64?, Int64?, String, String?, Int64?, String?,
              Int64, Int64?, String?, Int64?, String?, String?, Int64, Int64).self)
         guard let state = TaskState(rawValue: state), let status = TaskStatus(rawValue: status), let shape = CallbackShape(rawValue: shape)
         else { throw UnreadableRow(what: "task \(id)") }
         var task = TaskRecord(
-            event: CallbackEvent(taskID: id, shape: shape, status: status, statusSpelling: status.rawValue, message: message),
+            event: CallbackEvent(provider: provider, taskID: id, shape: shape, status: status, statusSpelling: status.rawValue, message: message),
             tags: try dictionary(tags, "the tags of task \(id)"), now: date(firstSeenAt))
         task.state = state
         task.externalID = externalID
@@ -45,12 +45,12 @@ enum PostgresRows {
     }
 
     static func callback(_ row: PostgresRow) throws -> StoredCallback {
-        let (id, taskID, receivedAt, status, spelling, updatedAt, outcome, headers, body) = try row.decode(
-            (Int64, String, Int64, String, String, Int64?, String, String, Data).self)
+        let (id, provider, taskID, receivedAt, status, spelling, updatedAt, outcome, headers, body) = try row.decode(
+            (Int64, String, String, Int64, String, String, Int64?, String, String, Data).self)
         guard let status = TaskStatus(rawValue: status), let outcome = CallbackPolicy.Outcome(rawValue: outcome)
         else { throw UnreadableRow(what: "callback \(id)") }
         return StoredCallback(
-            id: id, taskID: taskID, receivedAt: date(receivedAt), status: status, statusSpelling: spelling,
+            id: id, provider: provider, taskID: taskID, receivedAt: date(receivedAt), status: status, statusSpelling: spelling,
             updatedAt: updatedAt.map(date), outcome: outcome, headers: try dictionary(headers, "the headers of callback \(id)"), body: body)
     }
 
@@ -59,7 +59,7 @@ enum PostgresRows {
         var rows = RecordsetJSON()
         for task in tasks {
             rows.row([
-                "id": .text(task.id), "state": .text(task.state.rawValue), "status": .text(task.status.rawValue),
+                "provider": .text(task.provider), "id": .text(task.id), "state": .text(task.state.rawValue), "status": .text(task.status.rawValue),
                 "message": .text(task.message), "shape": .text(task.shape.rawValue), "external_id": .text(task.externalID),
                 "created_at": .integer(task.createdAt?.millisecondsSince1970), "updated_at": .integer(task.updatedAt?.millisecondsSince1970),
                 "tags": .object(task.tags), "result_key": .text(task.resultKey), "callback_id": .integer(task.callbackID),
@@ -75,7 +75,7 @@ enum PostgresRows {
 
     /// The columns of `jsonb_to_recordset(…)` for `TaskRow`s.
     static let taskRecordColumns = """
-        AS r(id text, state text, status text, message text, shape text, external_id text,
+        AS r(provider text, id text, state text, status text, message text, shape text, external_id text,
             created_at bigint, updated_at bigint, tags jsonb, result_key text, callback_id bigint, last_error text, attempts bigint,
             next_attempt_at bigint, lease_owner text, lease_expires_at bigint, folder text, verdict text, first_seen_at bigint,
             changed_at bigint)
@@ -88,7 +88,7 @@ enum PostgresRows {
         for (id, callback, outcome) in callbacks {
             let event = callback.event
             rows.row([
-                "id": .integer(id), "task_id": .text(event.taskID), "received_at": .integer(callback.receivedAt.millisecondsSince1970),
+                "id": .integer(id), "provider": .text(event.provider), "task_id": .text(event.taskID), "received_at": .integer(callback.receivedAt.millisecondsSince1970),
                 "status": .text(event.status.rawValue), "status_spelling": .text(event.statusSpelling),
                 "updated_at": .integer(event.updatedAt?.millisecondsSince1970), "outcome": .text(outcome.rawValue),
                 "headers": .object(callback.headers), "body": .bytes(callback.body),
@@ -99,7 +99,7 @@ enum PostgresRows {
 
     /// The columns of `jsonb_to_recordset(…)` for `CallbackRow`s.
     static let callbackRecordColumns = """
-        AS r(id bigint, task_id text, received_at bigint, status text, status_spelling text,
+        AS r(id bigint, provider text, task_id text, received_at bigint, status text, status_spelling text,
             updated_at bigint, outcome text, headers jsonb, body text)
         """
 

@@ -2,7 +2,8 @@ import Logging
 import PostgresNIO
 
 /// The PostgreSQL store's tables, in numbered versions that match the SQLite store's (`Schema`):
-/// version 1 the tables, version 2 the task list's index, version 3 the outbox, version 4 the polls. Applied at start under an advisory
+/// version 1 the tables, version 2 the task list's index, version 3 the outbox, version 4 the polls,
+/// version 5 tasks keyed by provider and id (the tasks before it were all Kling's). Applied at start under an advisory
 /// lock, so that of ten processes starting together on an empty database one migrates and the
 /// others find it done; recorded in `darkroom_schema`. A database at a version this binary does
 /// not know was migrated by a newer darkroom: refused, since this one would misread it.
@@ -103,6 +104,28 @@ enum PostgresSchema {
             """,
             "CREATE INDEX polls_due ON polls (due_at)",
             "CREATE INDEX tasks_waiting ON tasks (state, changed_at)",
+        ]),
+        // The default fills the rows already there, and is dropped so that a write that forgot
+        // the provider fails instead of filing the task under Kling.
+        (5, "tasks keyed by provider and id", [
+            #"ALTER TABLE tasks ADD COLUMN provider TEXT COLLATE "C" NOT NULL DEFAULT 'kling'"#,
+            "ALTER TABLE tasks ALTER COLUMN provider DROP DEFAULT",
+            "ALTER TABLE tasks DROP CONSTRAINT tasks_pkey",
+            "ALTER TABLE tasks ADD PRIMARY KEY (provider, id)",
+            "DROP INDEX tasks_listing",
+            "CREATE INDEX tasks_listing ON tasks (first_seen_at DESC, provider DESC, id DESC)",
+            #"ALTER TABLE callbacks ADD COLUMN provider TEXT COLLATE "C" NOT NULL DEFAULT 'kling'"#,
+            "ALTER TABLE callbacks ALTER COLUMN provider DROP DEFAULT",
+            "DROP INDEX callbacks_task",
+            "CREATE INDEX callbacks_task ON callbacks (provider, task_id, id)",
+            #"ALTER TABLE events ADD COLUMN provider TEXT COLLATE "C" NOT NULL DEFAULT 'kling'"#,
+            "ALTER TABLE events ALTER COLUMN provider DROP DEFAULT",
+            "DROP INDEX events_task",
+            "CREATE INDEX events_task ON events (provider, task_id, created_at)",
+            #"ALTER TABLE polls ADD COLUMN provider TEXT COLLATE "C" NOT NULL DEFAULT 'kling'"#,
+            "ALTER TABLE polls ALTER COLUMN provider DROP DEFAULT",
+            "ALTER TABLE polls DROP CONSTRAINT polls_pkey",
+            "ALTER TABLE polls ADD PRIMARY KEY (provider, task_id)",
         ]),
     ]
 

@@ -9,7 +9,8 @@ extension PostgresTaskStore {
     static func insert(_ event: OutboxEvent, _ connection: PostgresConnection, logger: Logger) async throws {
         let created = event.createdAt.millisecondsSince1970
         try await connection.query("""
-            INSERT INTO events (id, type, task_id, created_at, body) VALUES (\(event.id), \(event.type), \(event.taskID), \(created), \(event.body))
+            INSERT INTO events (id, type, provider, task_id, created_at, body)
+            VALUES (\(event.id), \(event.type), \(event.task.provider), \(event.task.id), \(created), \(event.body))
             """, logger: logger)
         try await connection.query("""
             INSERT INTO deliveries (event_id, endpoint, position, state, tries, next_attempt_at)
@@ -29,13 +30,13 @@ extension PostgresTaskStore {
                         WHERE state = 'pending' AND next_attempt_at <= \(at) AND (lease_expires_at IS NULL OR lease_expires_at < \(at))
                         ORDER BY next_attempt_at LIMIT 1 FOR UPDATE SKIP LOCKED)
                     RETURNING event_id, endpoint, tries)
-                SELECT c.endpoint, c.tries, e.id, e.type, e.task_id, e.created_at, e.body,
+                SELECT c.endpoint, c.tries, e.id, e.type, e.provider, e.task_id, e.created_at, e.body,
                     (SELECT array_agg(d.endpoint ORDER BY d.position) FROM deliveries d WHERE d.event_id = c.event_id)
                 FROM claimed c JOIN events e ON e.id = c.event_id
                 """, logger: logger)
-            for try await (endpoint, tries, id, type, taskID, created, body, endpoints)
-                in rows.decode((String, Int64, String, String, String, Int64, Data, [String]).self) {
-                let event = OutboxEvent(id: id, type: type, taskID: taskID, createdAt: Date(millisecondsSince1970: created), body: body, endpoints: endpoints)
+            for try await (endpoint, tries, id, type, provider, taskID, created, body, endpoints)
+                in rows.decode((String, Int64, String, String, String, String, Int64, Data, [String]).self) {
+                let event = OutboxEvent(id: id, type: type, task: TaskKey(provider: provider, id: taskID), createdAt: Date(millisecondsSince1970: created), body: body, endpoints: endpoints)
                 return ClaimedDelivery(event: event, endpoint: endpoint, attempts: Int(clamping: tries), owner: owner)
             }
             return nil
@@ -60,8 +61,8 @@ extension PostgresTaskStore {
         }
     }
 
-    public func events(taskID: String) async throws(StoreError) -> [EventRecord] {
-        try await records("read the events of task \(taskID)", "WHERE task_id = \(taskID) ORDER BY seq")
+    public func events(task: TaskKey) async throws(StoreError) -> [EventRecord] {
+        try await records("read the events of task \(task)", "WHERE provider = \(task.provider) AND task_id = \(task.id) ORDER BY seq")
     }
 
     public func events(after cursor: Int64?, limit: Int, undeliveredOnly: Bool) async throws(StoreError) -> EventPage {
@@ -103,15 +104,15 @@ extension PostgresTaskStore {
     /// The events that `clause` (what follows `FROM events`, without binds of its own beyond the
     /// ones it holds) picks, in its order, with their deliveries and attempts.
     private func records(_ what: String, _ clause: PostgresQuery) async throws(StoreError) -> [EventRecord] {
-        var select: PostgresQuery = "SELECT seq, id, type, task_id, created_at, body FROM events "
+        var select: PostgresQuery = "SELECT seq, id, type, provider, task_id, created_at, body FROM events "
         select.sql += clause.sql
         select.binds = clause.binds
         let query = select
         return try await perform(what) { client, logger in
             var events: [(sequence: Int64, event: OutboxEvent)] = []
-            for try await (sequence, id, type, taskID, created, body) in try await client.query(query, logger: logger)
-                .decode((Int64, String, String, String, Int64, Data).self) {
-                events.append((sequence, OutboxEvent(id: id, type: type, taskID: taskID, createdAt: Date(millisecondsSince1970: created), body: body, endpoints: [])))
+            for try await (sequence, id, type, provider, taskID, created, body) in try await client.query(query, logger: logger)
+                .decode((Int64, String, String, String, String, Int64, Data).self) {
+                events.append((sequence, OutboxEvent(id: id, type: type, task: TaskKey(provider: provider, id: taskID), createdAt: Date(millisecondsSince1970: created), body: body, endpoints: [])))
             }
             guard !events.isEmpty else { return [] }
             let ids = events.map(\.event.id)

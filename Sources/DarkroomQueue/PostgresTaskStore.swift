@@ -105,19 +105,20 @@ public final class PostgresTaskStore: TaskStore {
     }
 
     public func restore(_ index: TaskIndex, callback: ReceivedCallback) async throws(StoreError) -> Bool {
-        let id = callback.event.taskID
-        return try await perform("restore task \(id)") { client, logger in
+        let key = callback.event.key
+        return try await perform("restore task \(key)") { client, logger in
             try await client.withTransaction(logger: logger) { connection in
-                try await connection.query("SELECT pg_advisory_xact_lock(hashtextextended(\(id), 0))", logger: logger)
-                for try await _ in try await connection.query("SELECT 1 FROM tasks WHERE id = \(id)", logger: logger) { return false }
+                try await connection.query("SELECT pg_advisory_xact_lock(hashtextextended(\(key.provider + ":" + key.id), 0))", logger: logger)
+                for try await _ in try await connection.query(
+                    "SELECT 1 FROM tasks WHERE provider = \(key.provider) AND id = \(key.id)", logger: logger) { return false }
                 var callbackID: Int64?
                 for try await value in try await connection.query("SELECT nextval('callbacks_id_seq')", logger: logger).decode(Int64.self) {
                     callbackID = value
                 }
                 guard let callbackID else { throw PostgresRows.UnreadableRow(what: "the callback's id") }
                 try await connection.query("""
-                    INSERT INTO callbacks (id, task_id, received_at, status, status_spelling, updated_at, outcome, headers, body)
-                    SELECT id, task_id, received_at, status, status_spelling, updated_at, outcome, headers, decode(body, 'base64')
+                    INSERT INTO callbacks (id, provider, task_id, received_at, status, status_spelling, updated_at, outcome, headers, body)
+                    SELECT id, provider, task_id, received_at, status, status_spelling, updated_at, outcome, headers, decode(body, 'base64')
                     FROM jsonb_to_recordset(\(PostgresRows.json([(callbackID, callback, .applied)]))::jsonb)
                         \(unescaped: PostgresRows.callbackRecordColumns)
                     """, logger: logger)
@@ -128,16 +129,18 @@ public final class PostgresTaskStore: TaskStore {
         }
     }
 
-    public func task(_ id: String) async throws(StoreError) -> TaskRecord? {
-        try await tasks(where: "SELECT \(unescaped: PostgresRows.taskColumns) FROM tasks WHERE id = \(id)", "read task \(id)").first
+    public func task(_ key: TaskKey) async throws(StoreError) -> TaskRecord? {
+        try await tasks(where: "SELECT \(unescaped: PostgresRows.taskColumns) FROM tasks WHERE provider = \(key.provider) AND id = \(key.id)",
+                        "read task \(key)").first
     }
 
-    public func history(_ id: String, after: Int64?, limit: Int) async throws(StoreError) -> HistoryPage {
+    public func history(_ key: TaskKey, after: Int64?, limit: Int) async throws(StoreError) -> HistoryPage {
         let limit = min(max(limit, 1), HistoryPage.maxLimit)
-        let fetched = try await perform("read the history of task \(id)") { client, logger in
+        let fetched = try await perform("read the history of task \(key)") { client, logger in
             var callbacks: [StoredCallback] = []
             for try await row in try await client.query("""
-                SELECT \(unescaped: PostgresRows.callbackColumns) FROM callbacks WHERE task_id = \(id) AND id > \(after ?? 0)
+                SELECT \(unescaped: PostgresRows.callbackColumns) FROM callbacks
+                WHERE provider = \(key.provider) AND task_id = \(key.id) AND id > \(after ?? 0)
                 ORDER BY id LIMIT \(limit + 1)
                 """, logger: logger) {
                 callbacks.append(try PostgresRows.callback(row))
@@ -190,12 +193,14 @@ public final class PostgresTaskStore: TaskStore {
     /// An update of the job's task that applies only while `job` still holds its lease.
     func leased(_ job: Job, _ set: PostgresQuery, notify: Bool = false, event: OutboxEvent? = nil) async throws(StoreError) -> Bool {
         var query = set
-        query.sql = "UPDATE tasks \(set.sql) WHERE id = $\(set.binds.count + 1) AND lease_owner = $\(set.binds.count + 2) AND callback_id = $\(set.binds.count + 3) RETURNING id"
-        query.binds.append(job.taskID)
+        let n = set.binds.count
+        query.sql = "UPDATE tasks \(set.sql) WHERE provider = $\(n + 1) AND id = $\(n + 2) AND lease_owner = $\(n + 3) AND callback_id = $\(n + 4) RETURNING id"
+        query.binds.append(job.task.provider)
+        query.binds.append(job.task.id)
         query.binds.append(job.owner)
         query.binds.append(job.callbackID)
         let statement = query
-        return try await perform("update the job of task \(job.taskID)") { client, logger in
+        return try await perform("update the job of task \(job.task)") { client, logger in
             try await client.withTransaction(logger: logger) { connection in
                 var changed = false
                 for try await _ in try await connection.query(statement, logger: logger) { changed = true }

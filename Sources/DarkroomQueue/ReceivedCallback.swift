@@ -40,6 +40,7 @@ public struct ReceivedCallback: Sendable {
 /// A callback in a task's history, as stored.
 public struct StoredCallback: Sendable, Equatable, Codable {
     public var id: Int64
+    public var provider: String
     public var taskID: String
     public var receivedAt: Date
     public var status: TaskStatus
@@ -51,7 +52,7 @@ public struct StoredCallback: Sendable, Equatable, Codable {
     public var body: Data
 
     enum CodingKeys: String, CodingKey {
-        case id
+        case id, provider
         case taskID = "task_id"
         case receivedAt = "received_at"
         case status
@@ -59,6 +60,8 @@ public struct StoredCallback: Sendable, Equatable, Codable {
         case updatedAt = "updated_at"
         case outcome, headers, body
     }
+
+    public var task: TaskKey { TaskKey(provider: provider, id: taskID) }
 
     /// `poll` when Darkroom asked the provider for it, `callback` when the generator posted it.
     public var source: String {

@@ -1,3 +1,4 @@
+import DarkroomCore
 import Foundation
 import GRDB
 
@@ -5,8 +6,8 @@ import GRDB
 extension SQLiteTaskStore {
     static func insert(_ event: OutboxEvent, in db: Database) throws {
         let created = milliseconds(event.createdAt)
-        try db.execute(sql: "INSERT INTO events (id, type, task_id, created_at, body) VALUES (?, ?, ?, ?, ?)",
-                       arguments: [event.id, event.type, event.taskID, created, event.body])
+        try db.execute(sql: "INSERT INTO events (id, type, provider, task_id, created_at, body) VALUES (?, ?, ?, ?, ?, ?)",
+                       arguments: [event.id, event.type, event.task.provider, event.task.id, created, event.body])
         for endpoint in event.endpoints {
             try db.execute(sql: "INSERT INTO deliveries (event_id, endpoint, state, tries, next_attempt_at) VALUES (?, ?, 'pending', 0, ?)",
                            arguments: [event.id, endpoint, created])
@@ -42,9 +43,9 @@ extension SQLiteTaskStore {
         }
     }
 
-    public func events(taskID: String) async throws(StoreError) -> [EventRecord] {
-        try await read("read the events of task \(taskID)") { db in
-            try String.fetchAll(db, sql: "SELECT id FROM events WHERE task_id = ? ORDER BY rowid", arguments: [taskID])
+    public func events(task: TaskKey) async throws(StoreError) -> [EventRecord] {
+        try await read("read the events of task \(task)") { db in
+            try String.fetchAll(db, sql: "SELECT id FROM events WHERE provider = ? AND task_id = ? ORDER BY rowid", arguments: [task.provider, task.id])
                 .compactMap { try Self.record($0, in: db) }
         }
     }
@@ -88,9 +89,9 @@ extension SQLiteTaskStore {
 
     /// The event, and its rowid as its place in the outbox.
     private static func stored(_ id: String, in db: Database) throws -> (OutboxEvent, Int64)? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT rowid, type, task_id, created_at, body FROM events WHERE id = ?", arguments: [id]) else { return nil }
+        guard let row = try Row.fetchOne(db, sql: "SELECT rowid, type, provider, task_id, created_at, body FROM events WHERE id = ?", arguments: [id]) else { return nil }
         let endpoints = try String.fetchAll(db, sql: "SELECT endpoint FROM deliveries WHERE event_id = ? ORDER BY rowid", arguments: [id])
-        let event = OutboxEvent(id: id, type: row["type"], taskID: row["task_id"], createdAt: Date(millisecondsSince1970: row["created_at"]),
+        let event = OutboxEvent(id: id, type: row["type"], task: TaskKey(provider: row["provider"], id: row["task_id"]), createdAt: Date(millisecondsSince1970: row["created_at"]),
                                 body: row["body"], endpoints: endpoints)
         return (event, row["rowid"])
     }

@@ -5,6 +5,8 @@ import Foundation
 /// never changes), so that a cursor taken from one page still leads to the same next page while
 /// new tasks arrive.
 public struct TaskQuery: Sendable, Equatable {
+    /// Tasks of this provider only.
+    public var provider: String?
     public var state: TaskState?
     public var verdict: Verdict?
     /// `(key, value)`: tasks whose tags hold exactly this pair.
@@ -16,8 +18,9 @@ public struct TaskQuery: Sendable, Equatable {
     /// Continue after this task (the `nextCursor` of the page before).
     public var cursor: TaskCursor?
 
-    public init(state: TaskState? = nil, verdict: Verdict? = nil, tag: (key: String, value: String)? = nil,
+    public init(provider: String? = nil, state: TaskState? = nil, verdict: Verdict? = nil, tag: (key: String, value: String)? = nil,
                 createdAfter: Date? = nil, createdBefore: Date? = nil, limit: Int = 100, cursor: TaskCursor? = nil) {
+        self.provider = provider
         self.state = state
         self.verdict = verdict
         self.tag = tag
@@ -28,13 +31,14 @@ public struct TaskQuery: Sendable, Equatable {
     }
 
     public static func == (lhs: TaskQuery, rhs: TaskQuery) -> Bool {
-        lhs.state == rhs.state && lhs.verdict == rhs.verdict && lhs.tag?.key == rhs.tag?.key && lhs.tag?.value == rhs.tag?.value
+        lhs.provider == rhs.provider && lhs.state == rhs.state && lhs.verdict == rhs.verdict && lhs.tag?.key == rhs.tag?.key && lhs.tag?.value == rhs.tag?.value
             && lhs.createdAfter == rhs.createdAfter && lhs.createdBefore == rhs.createdBefore && lhs.limit == rhs.limit
             && lhs.cursor == rhs.cursor
     }
 
     /// Whether `task` passes the filters (the cursor and limit aside).
     func matches(_ task: TaskRecord) -> Bool {
+        if let provider, task.provider != provider { return false }
         if let state, task.state != state { return false }
         if let verdict, task.verdict != verdict { return false }
         if let tag, task.tags[tag.key] != tag.value { return false }
@@ -50,32 +54,34 @@ public struct TaskQuery: Sendable, Equatable {
 /// A place in the task list: the last task of a page. Opaque to clients (`text`).
 public struct TaskCursor: Sendable, Equatable {
     public var firstSeenAt: Int64
-    public var id: String
+    public var task: TaskKey
 
-    public init(firstSeenAt: Int64, id: String) {
+    public init(firstSeenAt: Int64, task: TaskKey) {
         self.firstSeenAt = firstSeenAt
-        self.id = id
+        self.task = task
     }
 
     init(after task: TaskRecord) {
-        self.init(firstSeenAt: task.firstSeenAt.millisecondsSince1970, id: task.id)
+        self.init(firstSeenAt: task.firstSeenAt.millisecondsSince1970, task: task.key)
     }
 
-    /// `<milliseconds>-<the id's UTF-8 in lower-case hex>`: a shape the OpenAPI document can
-    /// state as a pattern (`pattern`), so that every text of that shape is a cursor. Any
-    /// time and id is a place in the list, even one no task holds.
+    /// `<milliseconds>-<the provider's UTF-8 in lower-case hex>-<the id's>`: a shape the
+    /// OpenAPI document can state as a pattern (`pattern`), so that every text of that shape is a
+    /// cursor. Any time and key is a place in the list, even one no task holds.
     public var text: String {
-        "\(firstSeenAt)-" + id.utf8.hexString
+        "\(firstSeenAt)-" + task.provider.utf8.hexString + "-" + task.id.utf8.hexString
     }
 
-    /// The cursors `init?(text:)` takes: no NUL byte in the id, which the stores cannot hold.
-    public static let pattern = "^[0-9]{1,18}-([0-9a-f][1-9a-f]|[1-9a-f]0)*$"
+    /// The cursors `init?(text:)` takes: no NUL byte in the provider or the id, which the
+    /// stores cannot hold.
+    public static let pattern = "^[0-9]{1,18}-([0-9a-f][1-9a-f]|[1-9a-f]0)*-([0-9a-f][1-9a-f]|[1-9a-f]0)*$"
 
     public init?(text: String) {
-        guard let dash = text.firstIndex(of: "-"), text[..<dash].utf8.allSatisfy({ (0x30...0x39).contains($0) }),
-              let milliseconds = Int64(text[..<dash]), let bytes = Self.bytes(hex: Array(text[text.index(after: dash)...].utf8)),
-              !bytes.contains(0) else { return nil }
-        self.init(firstSeenAt: milliseconds, id: String(decoding: bytes, as: UTF8.self))
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].utf8.allSatisfy({ (0x30...0x39).contains($0) }), let milliseconds = Int64(parts[0]),
+              let provider = Self.bytes(hex: Array(parts[1].utf8)), let id = Self.bytes(hex: Array(parts[2].utf8)),
+              !provider.contains(0), !id.contains(0) else { return nil }
+        self.init(firstSeenAt: milliseconds, task: TaskKey(provider: String(decoding: provider, as: UTF8.self), id: String(decoding: id, as: UTF8.self)))
     }
 
     private static func bytes(hex: [UInt8]) -> [UInt8]? {

@@ -6,10 +6,10 @@ import Foundation
 public protocol TaskStore: Sendable {
     /// Stores the callback in the task's history and applies it (`CallbackPolicy`).
     func record(_ callback: ReceivedCallback) async throws(StoreError) -> (task: TaskRecord, outcome: CallbackPolicy.Outcome)
-    func task(_ id: String) async throws(StoreError) -> TaskRecord?
+    func task(_ key: TaskKey) async throws(StoreError) -> TaskRecord?
     /// The task's callbacks received after callback `after` (from the first when nil), oldest
     /// first, at most `limit` (clamped to 1…`HistoryPage.maxLimit`).
-    func history(_ id: String, after: Int64?, limit: Int) async throws(StoreError) -> HistoryPage
+    func history(_ key: TaskKey, after: Int64?, limit: Int) async throws(StoreError) -> HistoryPage
     func callback(_ id: Int64) async throws(StoreError) -> StoredCallback?
     /// A page of tasks, newest first, filtered by `query`.
     func tasks(_ query: TaskQuery) async throws(StoreError) -> TaskPage
@@ -36,10 +36,10 @@ public protocol TaskStore: Sendable {
     /// task that kills its worker every time never loops.
     /// `failureEvent` makes the `task.failed` of each task failed so, written in the same
     /// transaction.
-    func reclaimExpired(now: Date, maxAttempts: Int, failureEvent: @escaping @Sendable (_ taskID: String, _ reason: String) -> OutboxEvent?) async throws(StoreError) -> Int
+    func reclaimExpired(now: Date, maxAttempts: Int, failureEvent: @escaping @Sendable (_ task: TaskKey, _ reason: String) -> OutboxEvent?) async throws(StoreError) -> Int
     /// Queues a failed task's job again with fresh attempts. Nil when the task is unknown;
     /// `retried` false, the task unchanged, when it is not failed or has no succeeded callback.
-    func retry(_ id: String, now: Date) async throws(StoreError) -> (task: TaskRecord, retried: Bool)?
+    func retry(_ key: TaskKey, now: Date) async throws(StoreError) -> (task: TaskRecord, retried: Bool)?
     /// Adds an archived task known only from its index and its succeeded callback (the store
     /// rebuilt from the archive by `darkroom reindex`). False, and nothing changed, when the store
     /// knows the task already: what it knows is newer than the archive.
@@ -55,7 +55,7 @@ public protocol TaskStore: Sendable {
     /// nothing recorded, when the lease was lost.
     func finishDelivery(_ claimed: ClaimedDelivery, attempt: DeliveryAttempt, result: DeliveryResult) async throws(StoreError) -> Bool
     /// The task's events, oldest first, with their deliveries and attempts.
-    func events(taskID: String) async throws(StoreError) -> [EventRecord]
+    func events(task: TaskKey) async throws(StoreError) -> [EventRecord]
     /// The events after `cursor` (from the first when nil), oldest first, at most `limit`
     /// (clamped to 1…`EventPage.maxLimit`); with `undeliveredOnly`, those `isUndelivered`.
     func events(after cursor: Int64?, limit: Int, undeliveredOnly: Bool) async throws(StoreError) -> EventPage

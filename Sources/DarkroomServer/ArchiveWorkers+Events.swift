@@ -23,8 +23,8 @@ extension ArchiveWorkers {
     /// as the history's pages carry every body and a task may have many, large ones.
     func failedEvent(_ job: Job, reason: String, _ logger: Logger) async -> OutboxEvent? {
         do {
-            let history = try await store.history(job.taskID, after: nil, limit: Self.historyInEvent)
-            return try events.failed(taskID: job.taskID, reason: reason, attempts: job.attempt, history: history.callbacks, now: Date())
+            let history = try await store.history(job.task, after: nil, limit: Self.historyInEvent)
+            return try events.failed(task: job.task, reason: reason, attempts: job.attempt, history: history.callbacks, now: Date())
         } catch {
             logger.error("no task.failed event: \(error)")
             return nil

@@ -110,8 +110,8 @@ struct ArchiveWorkers: Service {
                 lastReclaim = .now
                 do {
                     let (events, attempts) = (self.events, settings.maxAttempts)
-                    let reclaimed = try await store.reclaimExpired(now: Date(), maxAttempts: attempts) { id, reason in
-                        try? events.failed(taskID: id, reason: reason, attempts: attempts, history: [], now: Date())
+                    let reclaimed = try await store.reclaimExpired(now: Date(), maxAttempts: attempts) { task, reason in
+                        try? events.failed(task: task, reason: reason, attempts: attempts, history: [], now: Date())
                     }
                     if reclaimed > 0 {
                         eventBell.ring()
@@ -148,7 +148,7 @@ struct ArchiveWorkers: Service {
                         () async throws(ArchiveError) in
                         await handoff.send(downloaded)
                         if Task.isCancelled, downloaded.claim() {
-                            throw ArchiveError(.cancelled, taskID: job.taskID, "stopped while the downloaded task waited for the media stage")
+                            throw ArchiveError(.cancelled, taskID: job.task.description, "stopped while the downloaded task waited for the media stage")
                         }
                     }
                     _ = await settle(waited, job, downloaded.logger)
@@ -159,7 +159,7 @@ struct ArchiveWorkers: Service {
 
     private func download(_ job: Job) async -> Downloaded? {
         var logger = self.logger
-        logger[metadataKey: "task_id"] = "\(job.taskID)"
+        logger[metadataKey: "task_id"] = "\(job.task)"
         logger.info("job claimed", metadata: ["attempt": "\(job.attempt)"])
         let request: ArchiveRequest
         do {
@@ -169,8 +169,15 @@ struct ArchiveWorkers: Service {
             _ = try? await store.fail(job, error: error.reason, retryAt: nil, now: Date())
             return nil
         }
-        if let index = await archiver.committedEarlier(request) {
-            await recordEarlierCommit(job, index, logger)
+        let earlier: TaskIndex?
+        do {
+            earlier = try await archiver.committedEarlier(request)
+        } catch {
+            logger.error("cannot finish an earlier attempt's commit (the lease will expire and the job run again): \(error)")
+            return nil
+        }
+        if let earlier {
+            await recordEarlierCommit(job, earlier, logger)
             return nil
         }
         let started = ContinuousClock.now
@@ -297,7 +304,7 @@ struct ArchiveWorkers: Service {
     /// Ends a re-archive that changed nothing: the task is archived as it was, with the reason.
     private func keep(_ job: Job, note: String) async {
         do {
-            guard let task = try await store.task(job.taskID), let folder = task.folder, let verdict = task.verdict else {
+            guard let task = try await store.task(job.task), let folder = task.folder, let verdict = task.verdict else {
                 let event = await failedEvent(job, reason: note, logger)
                 if try await store.fail(job, error: note, retryAt: nil, now: Date(), event: event), event != nil { eventBell.ring() }
                 return
@@ -310,20 +317,23 @@ struct ArchiveWorkers: Service {
 
     /// The succeeded callback the job archives, with the task's history and tags.
     private func archiveRequest(for job: Job) async throws(StoreError) -> ArchiveRequest {
-        guard let callback = try await store.callback(job.callbackID), let task = try await store.task(job.taskID) else {
-            throw StoreError(.failed, "the callback of task \(job.taskID) is not in the store")
+        guard let callback = try await store.callback(job.callbackID), let task = try await store.task(job.task) else {
+            throw StoreError(.failed, "the callback of task \(job.task) is not in the store")
+        }
+        guard let provider = Providers.named(callback.provider) else {
+            throw StoreError(.failed, "the stored callback of task \(job.task) is of a provider this darkroom does not know")
         }
         let event: CallbackEvent
         do {
-            event = try CallbackDecoder().decode(callback.body)
+            event = try provider.decodeCallback(callback.body)
         } catch {
-            throw StoreError(.failed, "the stored callback of task \(job.taskID) no longer decodes: \(error)")
+            throw StoreError(.failed, "the stored callback of task \(job.task) no longer decodes: \(error)")
         }
         // Page by page, so the bodies of a long history are never all in memory at once.
         var history: [HistoryEntry] = []
         var cursor: Int64?
         repeat {
-            let page = try await store.history(job.taskID, after: cursor, limit: HistoryPage.maxLimit)
+            let page = try await store.history(job.task, after: cursor, limit: HistoryPage.maxLimit)
             history += page.callbacks.map { HistoryEntry(status: $0.status, updatedAt: $0.updatedAt, receivedAt: $0.receivedAt) }
             cursor = page.nextCursor
         } while cursor != nil

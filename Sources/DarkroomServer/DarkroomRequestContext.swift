@@ -1,3 +1,4 @@
+import DarkroomCore
 import Foundation
 import Hummingbird
 import NIOCore
@@ -21,8 +22,15 @@ extension DarkroomRequestContext {
     /// The `:id` of a task route, percent-decoded once: the router matches the raw segment, so
     /// `a%20b` is task `a b` and `a%2Fb` is task `a/b` (ids are the generator's and may hold
     /// anything). A segment that is not valid percent-encoding names no task.
-    func taskID() throws -> String {
+    private func taskID() throws -> String {
         try decodedID("task")
+    }
+
+    /// The task a task route names: `:id`, of the provider `?provider=` (Kling when absent, as
+    /// every task was before there were providers). A provider Darkroom does not know has no
+    /// tasks: 404, as any task not seen.
+    func task(_ request: Request) throws -> TaskKey {
+        TaskKey(provider: try request.provider(), id: try taskID())
     }
 
     /// The `:id` of an event route, read as a task's is.

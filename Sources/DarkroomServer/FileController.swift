@@ -30,9 +30,9 @@ struct FileController: Sendable {
     }
 
     func serve(_ request: Request, context: DarkroomRequestContext, head: Bool) async throws -> Response {
-        let id = try context.taskID()
+        let key = try context.task(request)
         let path = context.parameters.getCatchAll().map { String($0).removingPercentEncoding ?? "" }.joined(separator: "/")
-        let index = try await Self.archivedIndex(of: id, store: store, archive: archive)
+        let index = try await Self.archivedIndex(of: key, store: store, archive: archive)
         let found: ArchivedFile?
         do {
             found = try await archive.file(path, of: index, forBrowser: true)
@@ -40,7 +40,7 @@ struct FileController: Sendable {
             throw HTTPError(error.unavailable ? .serviceUnavailable : .internalServerError, message: error.description)
         }
         guard let file = found else {
-            throw HTTPError(.notFound, message: "\(path) is not a file of task \(id)")
+            throw HTTPError(.notFound, message: "\(path) is not a file of task \(key)")
         }
         let reader: ArchivedFile.Reader
         switch file.access {
@@ -80,19 +80,19 @@ struct FileController: Sendable {
         return Response(status: status, headers: headers, body: try await body(reader, bytes, context: context))
     }
 
-    /// The index of task `id`, which must be archived: 404 otherwise, 503 when the archive
+    /// The index of task `key`, which must be archived: 404 otherwise, 503 when the archive
     /// cannot be read now.
-    static func archivedIndex(of id: String, store: any TaskStore, archive: any ArchiveStore) async throws -> TaskIndex {
+    static func archivedIndex(of key: TaskKey, store: any TaskStore, archive: any ArchiveStore) async throws -> TaskIndex {
         let task: TaskRecord?
         do {
-            task = try await store.task(id)
+            task = try await store.task(key)
         } catch {
             throw error.httpError
         }
-        guard let task else { throw HTTPError(.notFound, message: "no task \(id) has been seen") }
+        guard let task else { throw HTTPError(.notFound, message: "no task \(key) has been seen") }
         // The task is there; its files are not (yet): a 404 would say there is no such task.
         guard task.state == .archived, let folder = task.folder else {
-            throw HTTPError(.conflict, message: "task \(id) is \(task.state.rawValue): it has no archived files")
+            throw HTTPError(.conflict, message: "task \(key) is \(task.state.rawValue): it has no archived files")
         }
         do {
             return try await archive.index(of: folder)

@@ -41,7 +41,7 @@ struct JobLease {
                     group.cancelAll()
                     if lost { return .leaseLost }
                     if let value { return .done(value) }
-                    return .failed(error ?? ArchiveError(.cancelled, taskID: job.taskID, "stopped"))
+                    return .failed(error ?? ArchiveError(.cancelled, taskID: job.task.description, "stopped"))
                 case .lost:
                     lost = true
                     group.cancelAll()

@@ -1,3 +1,4 @@
+import DarkroomCore
 import DarkroomQueue
 import Hummingbird
 
@@ -60,6 +61,7 @@ paths:
       summary: Tasks, newest first, filtered and paged.
       security: [{adminToken: []}]
       parameters:
+        - {name: provider, in: query, description: "only this provider's tasks; empty for no filter", schema: {type: string, pattern: "^$|^[a-z0-9-]{1,32}$"}}
         - {name: state, in: query, schema: {$ref: "#/components/schemas/TaskState"}}
         - {name: verdict, in: query, schema: {$ref: "#/components/schemas/Verdict"}}
         - {name: tag, in: query, description: "key:value; empty for no filter", schema: {type: string, pattern: "^$|^[^:\"\\\\\\u0000]+:[^\\u0000]*$"}}
@@ -88,6 +90,7 @@ paths:
               required: [task_id]
               properties:
                 task_id: {type: string, minLength: 1, maxLength: 1024, pattern: "^[^\\u0000]+$"}
+                provider: {anyOf: [{enum: [\#(Providers.all.keys.sorted().joined(separator: ", "))]}, {type: "null"}], description: "whose task it is; default kling"}
                 action: {anyOf: [{type: string, pattern: "^[A-Za-z0-9_-]{1,64}$"}, {type: "null"}], description: "the {action} of the query URL; default --poll-action"}
                 tags: {anyOf: [{type: object, maxProperties: 20, propertyNames: {pattern: "^[^:\\u0000]{1,64}$"}, additionalProperties: {type: string, maxLength: 256, pattern: "^[^\\u0000]*$"}}, {type: "null"}]}
                 poll_url: {anyOf: [{$ref: "#/components/schemas/ResultURL"}, {type: "null"}], description: "this task's query URL instead of --poll-url's; {task_id} and {action} are filled in"}
@@ -112,6 +115,7 @@ paths:
       security: [{adminToken: []}]
       parameters:
         - {name: id, in: path, required: true, schema: {type: string}}
+        - {$ref: "#/components/parameters/TaskProvider"}
         - {name: history_cursor, in: query, description: "history_next_cursor of the previous page; empty for the first", schema: {type: string, pattern: "^$|^[1-9][0-9]{0,17}$"}}
         - {name: history_limit, in: query, description: "callbacks per page; empty for the default", schema: {anyOf: [{type: integer, minimum: 1, maximum: 1000}, {type: string, maxLength: 0}], default: 100}}
       responses:
@@ -130,12 +134,14 @@ paths:
       security: [{adminToken: []}]
       parameters:
         - {name: id, in: path, required: true, schema: {type: string}}
+        - {$ref: "#/components/parameters/TaskProvider"}
       responses:
         "200":
           description: Queued again.
           content:
             application/json:
               schema: {$ref: "#/components/schemas/TaskSummary"}
+        "400": {$ref: "#/components/responses/Error"}
         "404": {$ref: "#/components/responses/Error"}
         "409": {$ref: "#/components/responses/Error"}
         "401": {$ref: "#/components/responses/Error"}
@@ -179,12 +185,14 @@ paths:
       security: [{adminToken: []}]
       parameters:
         - {name: id, in: path, required: true, schema: {type: string}}
+        - {$ref: "#/components/parameters/TaskProvider"}
       responses:
         "200":
           description: "The tar: a folder named like the task, index.json and every file it lists."
           content:
             application/x-tar:
               schema: {type: string, format: binary}
+        "400": {$ref: "#/components/responses/Error"}
         "404": {$ref: "#/components/responses/Error"}
         "409": {description: "The task is not archived (yet).", content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
         "503": {$ref: "#/components/responses/Error"}
@@ -196,6 +204,7 @@ paths:
       security: [{adminToken: []}]
       parameters:
         - {name: id, in: path, required: true, schema: {type: string}}
+        - {$ref: "#/components/parameters/TaskProvider"}
         - {name: path, in: path, required: true, description: "a path the task's index lists, or index.json", schema: {type: string}}
         - {name: Range, in: header, schema: {type: string}}
         - {name: If-None-Match, in: header, schema: {type: string}}
@@ -204,6 +213,7 @@ paths:
         "206": {description: The requested range., content: {"*/*": {schema: {type: string, format: binary}}}}
         "302": {description: "With an archive in a bucket and --s3-public-endpoint: a presigned URL to fetch the file from the store (Location)."}
         "304": {description: Unchanged (If-None-Match).}
+        "400": {$ref: "#/components/responses/Error"}
         "404": {$ref: "#/components/responses/Error"}
         "409": {description: "The task is not archived (yet).", content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
         "416": {description: No byte of the file is in the range.}
@@ -251,6 +261,12 @@ components:
       description: "--admin-token. A server without one answers only its own machine (403 otherwise); a browser may pass it once as ?admin_token= for a cookie."
     callbackToken: {type: apiKey, in: query, name: token, description: "--token, or a Standard Webhooks signature under --webhook-secret"}
     callbackBearer: {type: http, scheme: bearer, description: "--token as Authorization: Bearer"}
+  parameters:
+    TaskProvider:
+      name: provider
+      in: query
+      description: "Whose task it is (a task is named by its provider and its id): kling when absent or empty."
+      schema: {type: string, pattern: "^$|^[a-z0-9-]{1,32}$"}
   responses:
     Error:
       description: What was wrong.
@@ -352,8 +368,9 @@ components:
         outcome: {enum: [applied, stale, repeated], description: "repeated: the same results again; stale: older than the task's newest callback"}
     TaskFields:
       type: object
-      required: [id, state, status, message, attempts, changed_at, tags]
+      required: [provider, id, state, status, message, attempts, changed_at, tags]
       properties:
+        provider: {type: string, description: "with id, what names the task"}
         id: {type: string}
         state: {$ref: "#/components/schemas/TaskState"}
         status: {$ref: "#/components/schemas/TaskStatus"}

@@ -11,20 +11,20 @@ struct TarballController: Sendable {
     let archive: any ArchiveStore
 
     func addRoutes(to router: some RouterMethods<DarkroomRequestContext>) {
-        router.get("/v1/tasks/:id/files.tar") { _, context in try await tarball(try context.taskID()) }
+        router.get("/v1/tasks/:id/files.tar") { request, context in try await tarball(try context.task(request)) }
         MethodNotAllowed.add(to: router, "/v1/tasks/:id/files.tar", allowed: [.get])
     }
 
-    func tarball(_ id: String) async throws -> Response {
-        let index = try await FileController.archivedIndex(of: id, store: store, archive: archive)
+    func tarball(_ key: TaskKey) async throws -> Response {
+        let index = try await FileController.archivedIndex(of: key, store: store, archive: archive)
         let made: TaskTarball?
         do {
             made = try await TaskTarball.make(index, from: archive)
         } catch {
             throw HTTPError(error.unavailable ? .serviceUnavailable : .internalServerError, message: error.description)
         }
-        guard let tarball = made else { throw HTTPError(.notFound, message: "a file the index of task \(id) lists is not in the archive") }
-        // The folder's name is the task id made safe for a path; the header names it as is.
+        guard let tarball = made else { throw HTTPError(.notFound, message: "a file the index of task \(key) lists is not in the archive") }
+        // The folder's name is the task's key made safe for a path; the header names it as is.
         let name = URL(fileURLWithPath: index.folder).lastPathComponent + ".tar"
         let headers: HTTPFields = [
             .contentType: "application/x-tar", .contentLength: String(tarball.contentLength),

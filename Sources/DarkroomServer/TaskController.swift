@@ -15,8 +15,8 @@ struct TaskController: Sendable {
     func addRoutes(to router: some RouterMethods<DarkroomRequestContext>) {
         router.get("/v1/tasks") { request, _ in try await list(request) }
         router.post("/v1/tasks") { request, _ in try await register(request) }
-        router.get("/v1/tasks/:id") { request, context in try await show(try context.taskID(), request) }
-        router.post("/v1/tasks/:id/retry") { _, context in try await retry(try context.taskID()) }
+        router.get("/v1/tasks/:id") { request, context in try await show(try context.task(request), request) }
+        router.post("/v1/tasks/:id/retry") { request, context in try await retry(try context.task(request)) }
         MethodNotAllowed.add(to: router, "/v1/tasks", allowed: [.get, .post])
         MethodNotAllowed.add(to: router, "/v1/tasks/:id", allowed: [.get])
         MethodNotAllowed.add(to: router, "/v1/tasks/:id/retry", allowed: [.post])
@@ -42,26 +42,26 @@ struct TaskController: Sendable {
         }
         let (task, created) = try await stored { () async throws(StoreError) in try await store.register(registration, now: Date()) }
         var response = try JSONResponse.make(TaskSummary(task), status: created ? .created : .ok)
-        response.headers[.location] = "/v1/tasks/" + HTML.segment(registration.taskID)
+        response.headers[.location] = TaskLinks.api(registration.task)
         return response
     }
 
     /// `?history_cursor=&history_limit=`: the task's callbacks come a page at a time (100 by
     /// default, at most 1,000), with `history_next_cursor` when there are more.
-    func show(_ id: String, _ request: Request) async throws -> Response {
+    func show(_ key: TaskKey, _ request: Request) async throws -> Response {
         let page = try HistoryPageRequest(parameters: { try request.singleParameter($0) })
-        guard let document = try await stored({ () async throws(StoreError) in try await documents.show(id, history: page) }) else {
-            throw HTTPError(.notFound, message: "no task \(id) has been seen")
+        guard let document = try await stored({ () async throws(StoreError) in try await documents.show(key, history: page) }) else {
+            throw HTTPError(.notFound, message: "no task \(key) has been seen")
         }
         return try JSONResponse.make(document)
     }
 
-    func retry(_ id: String) async throws -> Response {
-        guard let (task, retried) = try await stored({ () async throws(StoreError) in try await store.retry(id, now: Date()) }) else {
-            throw HTTPError(.notFound, message: "no task \(id) has been seen")
+    func retry(_ key: TaskKey) async throws -> Response {
+        guard let (task, retried) = try await stored({ () async throws(StoreError) in try await store.retry(key, now: Date()) }) else {
+            throw HTTPError(.notFound, message: "no task \(key) has been seen")
         }
         guard retried else {
-            throw HTTPError(.conflict, message: "task \(id) is \(task.state.rawValue); only a failed task with results can be retried")
+            throw HTTPError(.conflict, message: "task \(key) is \(task.state.rawValue); only a failed task with results can be retried")
         }
         doorbell.ring()
         return try JSONResponse.make(TaskSummary(task))

@@ -4,6 +4,8 @@ import Foundation
 
 /// A task as the API lists it.
 struct TaskSummary: Encodable {
+    /// With `id`, what names the task: ask for it with `?provider=` when it is not `kling`.
+    var provider: String
     var id: String
     var state: TaskState
     var status: TaskStatus
@@ -19,7 +21,7 @@ struct TaskSummary: Encodable {
     var verdict: Verdict?
 
     enum CodingKeys: String, CodingKey {
-        case id, state, status, message
+        case provider, id, state, status, message
         case lastError = "last_error"
         case attempts
         case externalID = "external_id"
@@ -30,6 +32,7 @@ struct TaskSummary: Encodable {
     }
 
     init(_ task: TaskRecord) {
+        provider = task.provider
         id = task.id
         state = task.state
         status = task.status

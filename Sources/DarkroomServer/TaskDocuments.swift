@@ -35,8 +35,8 @@ public struct TaskDocuments: Sendable {
     }
 
     /// `GET /v1/tasks/{id}` (its first page of history) as JSON; nil for a task never seen.
-    public func show(_ id: String) async throws -> Data? {
-        guard let document = try await show(id, history: try HistoryPageRequest(parameters: { _ in nil })) else { return nil }
+    public func show(_ key: TaskKey) async throws -> Data? {
+        guard let document = try await show(key, history: try HistoryPageRequest(parameters: { _ in nil })) else { return nil }
         return try IndexCoding.encoder(pretty: false).encode(document)
     }
 
@@ -51,14 +51,14 @@ public struct TaskDocuments: Sendable {
         return TaskList(tasks: page.tasks.map(TaskSummary.init), nextCursor: page.nextCursor?.text)
     }
 
-    func show(_ id: String, history page: HistoryPageRequest) async throws(StoreError) -> TaskDocument? {
-        guard let task = try await store.task(id) else { return nil }
-        let history = try await store.history(id, after: page.cursor, limit: page.limit)
+    func show(_ key: TaskKey, history page: HistoryPageRequest) async throws(StoreError) -> TaskDocument? {
+        guard let task = try await store.task(key) else { return nil }
+        let history = try await store.history(key, after: page.cursor, limit: page.limit)
         var index: TaskIndex?
         if task.state == .archived, let folder = task.folder, let archive {
             index = try? await archive.index(of: folder)
         }
-        let events = try await store.events(taskID: id)
+        let events = try await store.events(task: key)
         return TaskDocument(task: task, history: history, index: index, events: events)
     }
 }

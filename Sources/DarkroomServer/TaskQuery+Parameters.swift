@@ -4,7 +4,7 @@ import Foundation
 import Hummingbird
 
 extension TaskQuery {
-    /// The query of `GET /v1/tasks` and of the gallery: `state`, `verdict`, `tag=key:value`,
+    /// The query of `GET /v1/tasks` and of the gallery: `provider`, `state`, `verdict`, `tag=key:value`,
     /// `created_after`, `created_before` (RFC 3339), `limit` (1–1000), `cursor`. An empty value
     /// (an HTML form's "any") is no filter; a bad one is a 400 saying what is expected.
     init(parameters get: (String) throws -> String?) throws {
@@ -12,6 +12,10 @@ extension TaskQuery {
             try get(name).flatMap { $0.isEmpty ? nil : $0 }
         }
         self.init()
+        if let text = try given("provider") {
+            guard Providers.isName(text) else { throw HTTPError(.badRequest, message: "provider must be 1 to 32 of a-z, 0-9 and -") }
+            provider = text
+        }
         if let text = try given("state") {
             guard let state = TaskState(rawValue: text) else {
                 throw HTTPError(.badRequest, message: "state must be one of \(TaskState.allCases.map(\.rawValue).joined(separator: ", "))")

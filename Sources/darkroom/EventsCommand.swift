@@ -53,7 +53,7 @@ struct EventsCommand: AsyncParsableCommand {
         }
         for record in page.events {
             let deliveries = record.deliveries.map { "\($0.state.rawValue) after \($0.attempts.count) attempt(s)" }
-            let line = [String(record.sequence), record.event.id, record.event.type, LogText.escaped(record.event.taskID),
+            let line = [String(record.sequence), record.event.id, record.event.type, LogText.escaped(record.event.task.description),
                         IndexCoding.timestamp(record.event.createdAt), deliveries.isEmpty ? "no endpoint" : deliveries.joined(separator: ", ")]
             print(line.joined(separator: "  "))
         }

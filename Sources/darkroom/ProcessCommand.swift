@@ -25,6 +25,9 @@ struct ProcessCommand: AsyncParsableCommand {
     @Argument(help: "A file holding a callback body.")
     var callback: String
 
+    @Option(help: "Whose callback it is: the name in its callback route.")
+    var provider = Kling.name
+
     @OptionGroup var dataOptions: DataOptions
     @OptionGroup var archiveOptions: ArchiveOptions
 
@@ -54,9 +57,12 @@ struct ProcessCommand: AsyncParsableCommand {
             throw fail(FileError(path: callback, operation: "read", error: error), code: 64)
         }
         let receivedAt = Date()
+        guard let reader = Providers.named(provider) else {
+            throw fail("--provider must be one Darkroom knows: \(Providers.all.keys.sorted().joined(separator: ", "))", code: 64)
+        }
         let event: CallbackEvent
         do {
-            event = try CallbackDecoder().decode(body)
+            event = try reader.decodeCallback(body)
         } catch {
             throw fail("\(callback): \(error)", code: 64)
         }

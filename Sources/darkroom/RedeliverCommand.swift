@@ -34,6 +34,6 @@ struct RedeliverCommand: AsyncParsableCommand {
         }
         guard let record else { throw fail("no event \(LogText.escaped(event))") }
         guard !record.deliveries.isEmpty else { throw fail("event \(event) has no endpoint to go to: none took its type when it was written") }
-        print("event \(event) (\(record.event.type), task \(LogText.escaped(record.event.taskID))) is due again at \(record.deliveries.count) endpoint(s)")
+        print("event \(event) (\(record.event.type), task \(LogText.escaped(record.event.task.description))) is due again at \(record.deliveries.count) endpoint(s)")
     }
 }

@@ -21,6 +21,9 @@ struct RegisterCommand: AsyncParsableCommand {
     @Argument(help: "The provider's task id.")
     var task: String
 
+    @Option(help: "Whose task it is: the name in its callback route.")
+    var provider = Kling.name
+
     @Option(help: "The query URL's {action}: text2video, image2video, … Default: serve's --poll-action.")
     var action: String?
 
@@ -41,7 +44,7 @@ struct RegisterCommand: AsyncParsableCommand {
         }
         let registration: Registration
         do {
-            registration = try RegistrationRequest.check(Registration(taskID: task, action: action, url: pollUrl, tags: tags))
+            registration = try RegistrationRequest.check(Registration(task: TaskKey(provider: provider, id: task), action: action, url: pollUrl, tags: tags))
         } catch {
             throw ValidationError(error.description)
         }

@@ -19,12 +19,15 @@ struct RetryCommand: AsyncParsableCommand {
     @Argument(help: "The task id.")
     var task: String
 
+    @Option(help: "Whose task it is: the name in its callback route.")
+    var provider = Kling.name
+
     @OptionGroup var dataOptions: DataOptions
     @OptionGroup var databaseOptions: DatabaseOptions
 
     func run() async throws {
         let settings = try databaseOptions.existing(data: dataOptions)
-        let task = self.task
+        let task = TaskKey(provider: provider, id: self.task)
         let retried: (task: TaskRecord, retried: Bool)?
         do {
             retried = try await settings.withStore(logger: Logger(label: "darkroom")) { store in try await store.retry(task, now: Date()) }

@@ -17,13 +17,17 @@ struct ShowCommand: AsyncParsableCommand {
     @Argument(help: "The task id.")
     var task: String
 
+    @Option(help: "Whose task it is: the name in its callback route.")
+    var provider = Kling.name
+
     @Flag(help: "Print the API's JSON document of the task.")
     var json = false
 
     @OptionGroup var source: TaskSource
 
     func run() async throws {
-        guard let answer = try await source.show(task) else { throw fail("no task \(LogText.escaped(task)) has been seen") }
+        let key = TaskKey(provider: provider, id: task)
+        guard let answer = try await source.show(key) else { throw fail("no task \(LogText.escaped(key.description)) has been seen") }
         if json {
             FileHandle.standardOutput.write(answer + Data("\n".utf8))
             return
@@ -42,7 +46,8 @@ struct TaskReport {
     private func text(_ value: Any?) -> String { LogText.escaped(value.map { "\($0)" } ?? "-", limit: 400) }
 
     var text: String {
-        var lines = ["task \(text(document["id"]))"]
+        let key = TaskKey(provider: document["provider"] as? String ?? Kling.name, id: document["id"] as? String ?? "-")
+        var lines = ["task \(text(key.description))"]
         var state = "state \(text(document["state"]))"
         if let verdict = document["verdict"] { state += ", verdict \(text(verdict))" }
         state += ", generator status \(text(document["status"]))"

@@ -28,7 +28,11 @@ struct StoreRebuild {
                 try await archive.copy(index.callback, of: index, to: copy)
                 let body = try Data(contentsOf: copy)
                 try? FileManager.default.removeItem(at: copy)
-                let event = try CallbackDecoder().decode(body)
+                guard let provider = Providers.named(index.task.provider) else {
+                    outcome.skipped.append("\(folder): its provider \(LogText.escaped(index.task.provider, limit: 40)) is not one this darkroom knows")
+                    continue
+                }
+                let event = try provider.decodeCallback(body)
                 let callback = ReceivedCallback(event: event, body: body, tags: index.task.tags, receivedAt: index.receivedAt)
                 if try await store.restore(index, callback: callback) { outcome.restored += 1 } else { outcome.known += 1 }
             } catch {

@@ -27,17 +27,19 @@ struct TaskSource: ParsableArguments {
         return try await local(archive: false) { documents in try await documents.list(parameters) }
     }
 
-    /// `GET /v1/tasks/{id}`, as JSON; nil for a task never seen.
-    func show(_ id: String) async throws -> Data? {
+    /// `GET /v1/tasks/{id}?provider=`, as JSON; nil for a task never seen.
+    func show(_ key: TaskKey) async throws -> Data? {
         let segment = CharacterSet.urlPathAllowed.subtracting(CharacterSet(charactersIn: "/;"))
-        if let server { return try await ask(server, "/v1/tasks/" + (id.addingPercentEncoding(withAllowedCharacters: segment) ?? id), [:]) }
-        return try await local(archive: true) { documents in try await documents.show(id) }
+        if let server {
+            return try await ask(server, "/v1/tasks/" + (key.id.addingPercentEncoding(withAllowedCharacters: segment) ?? key.id), ["provider": key.provider])
+        }
+        return try await local(archive: true) { documents in try await documents.show(key) }
     }
 
     /// `POST /v1/tasks`: the task as JSON, and whether it was registered now (false: known already).
     func register(_ registration: Registration) async throws -> (document: Data, created: Bool) {
         if let server {
-            var body: [String: Any] = ["task_id": registration.taskID, "tags": registration.tags]
+            var body: [String: Any] = ["task_id": registration.task.id, "provider": registration.task.provider, "tags": registration.tags]
             if let action = registration.action { body["action"] = action }
             if let url = registration.url { body["poll_url"] = url }
             let json = try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])

@@ -15,6 +15,9 @@ struct TasksCommand: AsyncParsableCommand {
             """
     )
 
+    @Option(help: "Only tasks of this provider (the name in its callback route).")
+    var provider: String?
+
     @Option(help: "Only tasks in this state: waiting, queued, downloading, processing, archived, failed.")
     var state: String?
 
@@ -37,6 +40,7 @@ struct TasksCommand: AsyncParsableCommand {
 
     func run() async throws {
         var parameters = ["limit": String(limit)]
+        parameters["provider"] = provider
         parameters["state"] = state
         parameters["verdict"] = verdict
         parameters["tag"] = tag
@@ -59,13 +63,14 @@ struct TasksCommand: AsyncParsableCommand {
 }
 
 /// Tasks as columns for a terminal, every value from outside escaped (an id may hold control
-/// characters) and long ids cut.
+/// characters) and long ids cut. A task not Kling's is shown as `<provider>:<id>`.
 struct TaskTable {
     let rows: [[String]]
 
     init(_ tasks: [[String: Any]]) {
         rows = [["TASK", "STATE", "VERDICT", "STATUS", "CHANGED", "FOLDER"]] + tasks.map { task in
-            [Self.cut(task["id"] as? String ?? "", 40), task["state"] as? String ?? "", task["verdict"] as? String ?? "-",
+            let key = TaskKey(provider: task["provider"] as? String ?? Kling.name, id: task["id"] as? String ?? "")
+            return [Self.cut(key.description, 40), task["state"] as? String ?? "", task["verdict"] as? String ?? "-",
              task["status"] as? String ?? "", task["changed_at"] as? String ?? "", task["folder"] as? String ?? "-"]
                 .map { LogText.escaped($0, limit: 200) }
         }

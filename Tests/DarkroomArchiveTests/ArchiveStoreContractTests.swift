@@ -9,13 +9,19 @@ import Testing
 /// commit replaces the first whole, and `verify` finds nothing to say about either.
 @Suite struct ArchiveStoreContractTests {
     private func makeStore(_ kind: ArchiveKind) async throws -> (any ArchiveStore, URL) {
+        let (store, data, _) = try await makeStoreAndBucket(kind)
+        return (store, data)
+    }
+
+    /// The store, its data folder, and for a bucket the bucket, to be changed behind its back.
+    private func makeStoreAndBucket(_ kind: ArchiveKind) async throws -> (any ArchiveStore, URL, TestBucket?) {
         let data = try makeTemporaryFolder("contract-\(kind)")
-        guard kind == .bucket else { return (try ArchiveSettings().open(data: data), data) }
+        guard kind == .bucket else { return (try ArchiveSettings().open(data: data), data, nil) }
         let bucket = try await TestBucket("contract")
         var settings = ArchiveSettings(archive: bucket.uri)
         settings.s3Endpoint = bucket.s3.endpoint
         settings.s3PathStyle = true
-        return (try settings.open(data: data, environment: SeaweedS3.environment), data)
+        return (try settings.open(data: data, environment: SeaweedS3.environment), data, bucket)
     }
 
     /// Stages a task whose video source is `source`, as `TaskArchiver` would leave it.
@@ -95,5 +101,35 @@ import Testing
         let report = try await store.verify(repair: false, grace: .seconds(0))
         #expect(report.findings == [], "\(report.findings)")
         #expect(report.tasks == 1)
+    }
+
+    /// A commit that died after its commit point left its last step undone: the folder's
+    /// catalog line, or an earlier generation's objects in the bucket. `finishCommit` does it,
+    /// and changes nothing when there is nothing to do.
+    @Test(arguments: ArchiveKind.allCases)
+    func finishingACommitDoesItsLastStep(kind: ArchiveKind) async throws {
+        let (store, data, bucket) = try await makeStoreAndBucket(kind)
+        let (staging, index) = try stage(store, source: pseudoRandomBytes(50_000, seed: 3))
+        _ = try await store.commit(index, from: staging)
+        let committed = try await store.index(of: index.folder)
+        try await store.finishCommit(committed)
+        #expect(try await store.verify(repair: false, grace: .seconds(0)).findings == [], "a whole commit: nothing to do")
+
+        let catalog = data.appendingPathComponent("archive/index.jsonl")
+        if let bucket {
+            let debris = data.appendingPathComponent("debris")
+            try Data("old".utf8).write(to: debris)
+            try await runS3Tool(bucket.s3, ["put", bucket.name, "\(TestBucket.prefix)/\(index.folder)/20250101T000000Z-00000000/callback.json", debris.path])
+        } else {
+            try FileManager.default.removeItem(at: catalog)
+        }
+        #expect(try await store.verify(repair: false, grace: .seconds(0)).findings.count == 1, "the step left undone is a finding")
+        try await store.finishCommit(committed)
+        #expect(try await store.verify(repair: false, grace: .seconds(0)).findings == [])
+        if bucket == nil {
+            #expect(try String(contentsOf: catalog, encoding: .utf8).split(separator: "\n").count == 1)
+            try await store.finishCommit(committed)
+            #expect(try String(contentsOf: catalog, encoding: .utf8).split(separator: "\n").count == 1, "no second line")
+        }
     }
 }

@@ -12,8 +12,8 @@ import Testing
         try Folder.make(layout.root)
     }
 
-    private func entry(_ id: String, folder: String? = nil, verdict: Verdict = .ok) -> CatalogEntry {
-        let event = CallbackEvent(taskID: id, shape: .new, status: .succeeded, statusSpelling: "succeeded")
+    private func entry(_ id: String, provider: String = "kling", folder: String? = nil, verdict: Verdict = .ok) -> CatalogEntry {
+        let event = CallbackEvent(provider: provider, taskID: id, shape: .new, status: .succeeded, statusSpelling: "succeeded")
         let index = TaskIndex(
             task: TaskInfo(event: event), folder: folder ?? "2025/11/21/\(id)",
             receivedAt: Date(timeIntervalSince1970: 1_763_702_532.530), archivedAt: Date(timeIntervalSince1970: 1_763_702_536.874),
@@ -36,6 +36,20 @@ import Testing
         #expect(try catalog.read().entries.map(\.taskID) == ["a", "b"])
         let first = try lines()[0]
         #expect(first.hasPrefix(#"{"archived_at":"2025-11-21T05:22:16.874Z","bytes":2,"#), "\(first)")
+    }
+
+    /// Two providers' tasks with one id are two lines; a line written before there were
+    /// providers is Kling's, and Kling's task archived again replaces it.
+    @Test func aLineIsATasksOfOneProvider() throws {
+        let catalog = Catalog(layout: layout)
+        try catalog.write([entry("t1")].map { var old = $0; old.provider = nil; return old })
+        #expect(try lines()[0].contains(#""provider""#) == false, "as the darkroom before providers wrote it")
+        try catalog.record(entry("t1", provider: "gateway", folder: "2025/11/21/gateway@t1"))
+        #expect(try catalog.read().entries.map(\.key) == [kling("t1"), TaskKey(provider: "gateway", id: "t1")])
+        try catalog.record(entry("t1", verdict: .warning))
+        let entries = try catalog.read().entries
+        #expect(entries.map(\.key) == [TaskKey(provider: "gateway", id: "t1"), kling("t1")], "Kling's line replaced, the gateway's kept")
+        #expect(entries.last?.verdict == .warning && entries.last?.provider == "kling")
     }
 
     @Test func aTaskArchivedAgainReplacesItsLine() throws {

@@ -41,4 +41,18 @@ import Testing
         #expect(folder == "2025/11/22/" + SafeName.pathComponent(for: "../../etc"))
         #expect(ArchiveLayout(data: URL(fileURLWithPath: "/srv/darkroom")).url(ofFolder: folder).standardizedFileURL.path.hasPrefix("/srv/darkroom/archive/2025/11/22/@"))
     }
+
+    /// Kling's folders keep the names they had before there were providers; another provider's
+    /// are `<provider>@<safe name>`, and no two keys share a name, hostile ids included.
+    @Test func aTaskFolderNamesItsProviderUnlessItIsKlings() {
+        #expect(ArchiveLayout.taskName(TaskKey(provider: "kling", id: "t1")) == "t1")
+        #expect(ArchiveLayout.taskName(TaskKey(provider: "gateway", id: "t1")) == "gateway@t1")
+        #expect(ArchiveLayout.taskName(TaskKey(provider: "gateway", id: "../x")) == "gateway@" + SafeName.pathComponent(for: "../x"))
+        let keys = [("kling", "t1"), ("gateway", "t1"), ("kling", "gateway@t1"), ("gateway", "@t1"), ("gate", "way@t1"), ("kling", "../x"),
+                    ("gateway", "../x")].map { TaskKey(provider: $0.0, id: $0.1) }
+        #expect(Set(keys.map(ArchiveLayout.taskName)).count == keys.count)
+        let event = CallbackEvent(provider: "gateway", taskID: "t1", shape: .new, status: .succeeded, statusSpelling: "succeed",
+                                  createdAt: Date(timeIntervalSince1970: 1_763_769_600))
+        #expect(ArchiveLayout.folder(for: event, fallback: .distantPast) == "2025/11/22/gateway@t1")
+    }
 }

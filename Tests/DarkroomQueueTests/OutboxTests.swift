@@ -20,7 +20,7 @@ import Testing
     }
 
     private func event(_ id: String, task: String = "t1", endpoints: [String] = ["http://a.example/hook", "http://b.example/hook"]) -> OutboxEvent {
-        OutboxEvent(id: id, type: "task.archived", taskID: task, createdAt: start, body: Data(#"{"type":"task.archived","n":"\#(id)"}"#.utf8),
+        OutboxEvent(id: id, type: "task.archived", task: kling(task), createdAt: start, body: Data(#"{"type":"task.archived","n":"\#(id)"}"#.utf8),
                     endpoints: endpoints)
     }
 
@@ -28,12 +28,12 @@ import Testing
     func anEventIsWrittenWithItsStateChangeAndNeverWithoutIt(kind: StoreKind) async throws {
         let store = try await kind.makeStore()
         let job = try await leasedJob(store)
-        let stale = Job(taskID: job.taskID, callbackID: job.callbackID, owner: "someone-else", attempt: 1)
+        let stale = Job(task: job.task, callbackID: job.callbackID, owner: "someone-else", attempt: 1)
         #expect(try await store.complete(stale, folder: "f", verdict: .ok, note: nil, now: start, event: event("evt_lost")) == false)
-        #expect(try await store.events(taskID: "t1") == [], "a change that did not apply writes no event")
+        #expect(try await store.events(task: kling("t1")) == [], "a change that did not apply writes no event")
 
         #expect(try await store.complete(job, folder: "f", verdict: .ok, note: nil, now: start, event: event("evt_1")))
-        let records = try await store.events(taskID: "t1")
+        let records = try await store.events(task: kling("t1"))
         #expect(records.map(\.event) == [event("evt_1")], "the body, the type and the endpoints as written")
         #expect(records.first?.deliveries.map(\.state) == [.pending, .pending])
         #expect(records.first?.deliveries.map(\.endpoint) == ["http://a.example/hook", "http://b.example/hook"])
@@ -46,20 +46,20 @@ import Testing
         let store = try await kind.makeStore()
         _ = try await leasedJob(store, task: "dies")
         let asked = Mutex<[String]>([])
-        let maker: @Sendable (String, String) -> OutboxEvent? = { id, reason in
+        let maker: @Sendable (TaskKey, String) -> OutboxEvent? = { task, reason in
             asked.withLock { $0.append(reason) }
-            return self.event("evt_\(id)", task: id, endpoints: ["http://a.example/hook"])
+            return self.event("evt_\(task.id)", task: task.id, endpoints: ["http://a.example/hook"])
         }
         #expect(try await store.reclaimExpired(now: start + 31, maxAttempts: 2, failureEvent: maker) == 1)
-        #expect(try await store.task("dies")?.state == .queued)
-        #expect(try await store.events(taskID: "dies") == [], "queued again: no event")
+        #expect(try await store.task(kling("dies"))?.state == .queued)
+        #expect(try await store.events(task: kling("dies")) == [], "queued again: no event")
 
         _ = try #require(try await store.claim(owner: "w2", lease: .seconds(30), now: start + 31))
         #expect(try await store.reclaimExpired(now: start + 62, maxAttempts: 2, failureEvent: maker) == 1)
-        let task = try #require(try await store.task("dies"))
+        let task = try #require(try await store.task(kling("dies")))
         #expect(task.state == .failed)
         #expect(asked.withLock { $0 } == [task.lastError ?? "?"], "the event is made with the reason the task keeps")
-        #expect(try await store.events(taskID: "dies").map(\.event.id) == ["evt_dies"])
+        #expect(try await store.events(task: kling("dies")).map(\.event.id) == ["evt_dies"])
     }
 
     /// A callback saying the generator failed the task carries its `task.failed`: written when
@@ -76,7 +76,7 @@ import Testing
         #expect(try await store.record(failure(10, "evt_first")).outcome == .applied)
         #expect(try await store.record(failure(10, "evt_repeat")).task.state == .failed, "a repeat, applied to a task already failed")
         #expect(try await store.record(failure(5, "evt_stale")).outcome == .stale)
-        #expect(try await store.events(taskID: "t1").map(\.event.id) == ["evt_first"])
+        #expect(try await store.events(task: kling("t1")).map(\.event.id) == ["evt_first"])
         #expect(try await store.claimDelivery(owner: "s", lease: .seconds(30), now: start)?.event.id == "evt_first")
     }
 
@@ -107,7 +107,7 @@ import Testing
         #expect(try await store.finishDelivery(taken, attempt: DeliveryAttempt(at: retryAt + 51, status: 200, error: nil), result: .delivered))
         #expect(try await store.claimDelivery(owner: "s5", lease: .seconds(30), now: retryAt + 3600) == nil, "a delivered event is done")
 
-        let delivery = try #require(try await store.events(taskID: "t1").first?.deliveries.first)
+        let delivery = try #require(try await store.events(task: kling("t1")).first?.deliveries.first)
         #expect(delivery.state == .delivered)
         #expect(delivery.attempts == [
             DeliveryAttempt(at: start, status: 500, error: nil),
@@ -127,7 +127,7 @@ import Testing
         #expect(try await store.finishDelivery(first, attempt: DeliveryAttempt(at: start, status: 410, error: nil), result: .gone))
         #expect(try await store.finishDelivery(second, attempt: DeliveryAttempt(at: start, status: 400, error: nil), result: .failed))
         #expect(try await store.claimDelivery(owner: "s3", lease: .seconds(30), now: start + 86_400) == nil)
-        let states = try await store.events(taskID: "t1").first?.deliveries.map { "\($0.endpoint) \($0.state)" }.sorted()
+        let states = try await store.events(task: kling("t1")).first?.deliveries.map { "\($0.endpoint) \($0.state)" }.sorted()
         #expect(states == ["http://a.example/hook \(first.endpoint.contains("a.") ? "gone" : "failed")",
                            "http://b.example/hook \(first.endpoint.contains("a.") ? "failed" : "gone")"])
     }

@@ -30,7 +30,7 @@ import Testing
         #expect(succeeded.outcome == .applied)
         #expect(succeeded.task.state == .queued)
         #expect(succeeded.task.tags == ["project": "summer"])
-        let stored = try #require(try await store.task("t1"))
+        let stored = try #require(try await store.task(kling("t1")))
         #expect(stored == succeeded.task, "what is read back is what was written")
     }
 
@@ -41,7 +41,7 @@ import Testing
         let late = try await store.record(callback(.processing, updated: 5))
         #expect(late.outcome == .stale)
         #expect(late.task.state == .queued)
-        let history = try await store.history("t1", after: nil, limit: 100).callbacks
+        let history = try await store.history(kling("t1"), after: nil, limit: 100).callbacks
         #expect(history.map(\.outcome) == [.applied, .stale])
         #expect(history.last?.body == Data("{\"n\":5}".utf8))
         #expect(history.last?.headers == ["webhook-id": "m5"])
@@ -63,15 +63,15 @@ import Testing
                 try await group.waitForAll()
             }
         }
-        let first = try await store.history("t1", after: nil, limit: 100)
+        let first = try await store.history(kling("t1"), after: nil, limit: 100)
         #expect(first.callbacks.count == 100)
         #expect(first.nextCursor == first.callbacks.last?.id)
-        #expect(try await store.history("t1", after: nil, limit: 1_000_000).callbacks.count == HistoryPage.maxLimit, "a page never holds more")
+        #expect(try await store.history(kling("t1"), after: nil, limit: 1_000_000).callbacks.count == HistoryPage.maxLimit, "a page never holds more")
         var read: [StoredCallback] = []
         var cursor: Int64?
         var pages = 0
         repeat {
-            let page = try await store.history("t1", after: cursor, limit: 700)
+            let page = try await store.history(kling("t1"), after: cursor, limit: 700)
             read += page.callbacks
             cursor = page.nextCursor
             pages += 1
@@ -115,18 +115,18 @@ import Testing
         let job = try #require(try await store.claim(owner: "w1", lease: .seconds(30), now: start))
         #expect(job.attempt == 1)
         #expect(try await store.claim(owner: "w2", lease: .seconds(30), now: start) == nil)
-        #expect(try await store.task("t1")?.state == .downloading)
+        #expect(try await store.task(kling("t1"))?.state == .downloading)
         #expect(try await store.startProcessing(job, lease: .seconds(30), now: start))
         #expect(try await store.renew(job, lease: .seconds(30), now: start + 20))
         #expect(try await store.reclaimExpired(now: start + 40, maxAttempts: 5) == 0, "renewed until start + 50")
         #expect(try await store.reclaimExpired(now: start + 51, maxAttempts: 5) == 1)
-        #expect(try await store.task("t1")?.state == .queued)
+        #expect(try await store.task(kling("t1"))?.state == .queued)
         // The first worker's lease is gone: nothing it reports counts.
         #expect(try await store.complete(job, folder: "x", verdict: .ok, note: nil, now: start + 52) == false)
         let again = try #require(try await store.claim(owner: "w2", lease: .seconds(30), now: start + 52))
         #expect(again.attempt == 2)
         #expect(try await store.complete(again, folder: "2025/11/21/t1", verdict: .warning, note: nil, now: start + 53))
-        let task = try #require(try await store.task("t1"))
+        let task = try #require(try await store.task(kling("t1")))
         #expect(task.state == .archived && task.folder == "2025/11/21/t1" && task.verdict == .warning && task.leaseOwner == nil)
     }
 
@@ -163,11 +163,11 @@ import Testing
             now += 31
             #expect(try await store.reclaimExpired(now: now, maxAttempts: 3) == 1)
         }
-        let task = try #require(try await store.task("t1"))
+        let task = try #require(try await store.task(kling("t1")))
         #expect(task.state == .failed)
         #expect(task.lastError?.hasPrefix("the worker died or stalled during each of 3 attempt(s)") == true, "\(task.lastError ?? "")")
         #expect(try await store.claim(owner: "w4", lease: .seconds(30), now: now + 3600) == nil, "no fourth attempt, no loop")
-        #expect(try await store.retry("t1", now: now)?.retried == true, "a person can still retry it")
+        #expect(try await store.retry(kling("t1"), now: now)?.retried == true, "a person can still retry it")
     }
 
     @Test(arguments: StoreKind.allCases)
@@ -179,14 +179,14 @@ import Testing
         #expect(try await store.claim(owner: "w", lease: .seconds(30), now: start + 59) == nil, "not before its time")
         let second = try #require(try await store.claim(owner: "w", lease: .seconds(30), now: start + 60))
         #expect(try await store.fail(second, error: "disk still full", retryAt: nil, now: start + 61))
-        var task = try #require(try await store.task("t1"))
+        var task = try #require(try await store.task(kling("t1")))
         #expect(task.state == .failed && task.lastError == "disk still full" && task.attempts == 2)
-        let retried = try #require(try await store.retry("t1", now: start + 100))
+        let retried = try #require(try await store.retry(kling("t1"), now: start + 100))
         #expect(retried.retried)
         task = retried.task
         #expect(task.state == .queued && task.attempts == 0 && task.lastError == nil)
-        #expect(try await store.retry("t1", now: start + 101)?.retried == false, "a queued task is not retried")
-        #expect(try await store.retry("unknown", now: start) == nil)
+        #expect(try await store.retry(kling("t1"), now: start + 101)?.retried == false, "a queued task is not retried")
+        #expect(try await store.retry(kling("unknown"), now: start) == nil)
     }
 
     @Test(arguments: StoreKind.allCases)
@@ -195,7 +195,7 @@ import Testing
         _ = try await store.record(callback(.succeeded, updated: 1))
         let job = try #require(try await store.claim(owner: "w", lease: .seconds(30), now: start))
         #expect(try await store.release(job, retryAt: start + 1, note: nil, now: start + 1))
-        let task = try #require(try await store.task("t1"))
+        let task = try #require(try await store.task(kling("t1")))
         #expect(task.state == .queued && task.attempts == 0)
         #expect(try await store.countByState() == [.queued: 1])
     }
@@ -208,7 +208,7 @@ import Testing
         _ = try await store.record(callback(.processing, updated: 1, task: "t2"))
         let reopened = try SQLiteTaskStore(path: path)
         #expect(try await reopened.tasks(TaskQuery(limit: 10)).tasks.map(\.id).sorted() == ["t1", "t2"])
-        #expect(try await reopened.history("t1", after: nil, limit: 100).callbacks.count == 1)
+        #expect(try await reopened.history(kling("t1"), after: nil, limit: 100).callbacks.count == 1)
     }
 
     /// Filters, and pages that stay the same while new tasks arrive.
@@ -257,13 +257,13 @@ import Testing
             history: [HistoryEntry(status: .succeeded, updatedAt: succeeded.event.updatedAt, receivedAt: start)],
             callback: file, videos: [], images: [])
         #expect(try await store.restore(index, callback: succeeded))
-        let task = try #require(try await store.task("t1"))
+        let task = try #require(try await store.task(kling("t1")))
         #expect(task.state == .archived)
         #expect(task.folder == "2025/11/21/t1")
         #expect(task.verdict == .ok)
         #expect(task.tags == ["project": "summer"])
         #expect(try await store.tasks(TaskQuery()).tasks.map(\.id) == ["t1"])
-        #expect(try await store.history("t1", after: nil, limit: 10).callbacks.map(\.body) == [succeeded.body])
+        #expect(try await store.history(kling("t1"), after: nil, limit: 10).callbacks.map(\.body) == [succeeded.body])
 
         let repeated = try await store.record(callback(.succeeded, updated: 20))
         #expect(repeated.task.state == .archived, "the same results again make no second job")

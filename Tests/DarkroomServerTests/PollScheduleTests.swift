@@ -1,5 +1,6 @@
 @testable import DarkroomServer
 import DarkroomQueue
+import DarkroomTestSupport
 import Foundation
 import Testing
 
@@ -28,9 +29,9 @@ import Testing
     @Test func theTaskIdAndActionAreOnePathSegmentEach() {
         var settings = PollSettings()
         settings.urlTemplate = "https://api.example/v1/videos/{action}/{task_id}?x=1"
-        let hostile = PollJob(taskID: "../a/b?c#d e", action: nil, url: nil, tries: 0, firstSeenAt: Date(), owner: "o")
+        let hostile = PollJob(task: kling("../a/b?c#d e"), action: nil, url: nil, tries: 0, firstSeenAt: Date(), owner: "o")
         #expect(settings.url(for: hostile) == "https://api.example/v1/videos/text2video/%2E%2E%2Fa%2Fb%3Fc%23d%20e?x=1")
-        let own = PollJob(taskID: "t1", action: "image2video", url: "https://gw.example/q/{task_id}/{action}", tries: 0, firstSeenAt: Date(), owner: "o")
+        let own = PollJob(task: kling("t1"), action: "image2video", url: "https://gw.example/q/{task_id}/{action}", tries: 0, firstSeenAt: Date(), owner: "o")
         #expect(settings.url(for: own) == "https://gw.example/q/t1/image2video", "a registration's own URL wins")
         settings.urlTemplate = nil
         #expect(settings.url(for: hostile) == nil)

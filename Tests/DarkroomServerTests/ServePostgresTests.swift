@@ -54,7 +54,7 @@ import Testing
         async let archiving = ServerProcess(data: data, arguments: ["--allow-private"], environment: environment)
         let (taker, archiver) = try await (starting, archiving)
         let database = String(url.split(separator: "/").last!.split(separator: "?").first!)
-        #expect(try await postgres.psql(database, "SELECT string_agg(version::text, ',' ORDER BY version) FROM darkroom_schema") == "1,2,3,4")
+        #expect(try await postgres.psql(database, "SELECT string_agg(version::text, ',' ORDER BY version) FROM darkroom_schema") == "1,2,3,4,5")
         let migrated = [taker.logText, archiver.logText].filter { $0.contains("migrated the task store") }
         #expect(migrated.count == 1, "one process migrated")
 

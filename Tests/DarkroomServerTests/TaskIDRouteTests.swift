@@ -25,11 +25,11 @@ import Testing
             #expect(retried.status == .conflict, "POST /v1/tasks/\(segment)/retry: the task is found, and it is not failed")
             let file = try await client.execute(uri: "/v1/tasks/\(segment)/files/index.json", method: .get)
             #expect(file.status == .conflict && file.errorMessage == "task \(id) is waiting: it has no archived files", "GET /v1/tasks/\(segment)/files/index.json")
-            let page = try await client.execute(uri: HTML.taskURL(id), method: .get)
-            #expect(page.status == .ok, "GET \(HTML.taskURL(id))")
+            let page = try await client.execute(uri: TaskLinks.page(kling(id)), method: .get)
+            #expect(page.status == .ok, "GET \(TaskLinks.page(kling(id)))")
             #expect(String(buffer: page.body).contains(HTML.escape(id)))
-            let galleryRetry = try await client.execute(uri: HTML.taskURL(id) + "/retry", method: .post)
-            #expect(galleryRetry.headers[.location] == HTML.taskURL(id))
+            let galleryRetry = try await client.execute(uri: TaskLinks.retry(kling(id)), method: .post)
+            #expect(galleryRetry.headers[.location] == TaskLinks.page(kling(id)))
         }
     }
 

@@ -3,6 +3,8 @@ import Foundation
 /// One callback from a generator, normalized: the same value whichever of Kling's two shapes
 /// and whichever status spelling it came in.
 public struct CallbackEvent: Sendable, Equatable {
+    /// Who sent it: the provider whose route took it, whose decoder read it.
+    public var provider: String
     public var taskID: String
     public var shape: CallbackShape
     public var status: TaskStatus
@@ -17,10 +19,11 @@ public struct CallbackEvent: Sendable, Equatable {
     public var images: [ReportedImage]
 
     public init(
-        taskID: String, shape: CallbackShape, status: TaskStatus, statusSpelling: String,
+        provider: String = Kling.name, taskID: String, shape: CallbackShape, status: TaskStatus, statusSpelling: String,
         message: String = "", createdAt: Date? = nil, updatedAt: Date? = nil, externalID: String? = nil,
         videos: [ReportedVideo] = [], images: [ReportedImage] = []
     ) {
+        self.provider = provider
         self.taskID = taskID
         self.shape = shape
         self.status = status
@@ -32,6 +35,8 @@ public struct CallbackEvent: Sendable, Equatable {
         self.videos = videos
         self.images = images
     }
+
+    public var key: TaskKey { TaskKey(provider: provider, id: taskID) }
 }
 
 /// Which of Kling's two callback layouts a body used (DESIGN.md, "The callback").

@@ -4,6 +4,9 @@ import Foundation
 /// tasks without opening their folders. Everything in it comes from the task's `index.json`,
 /// so the catalog can always be rebuilt from the folders.
 public struct CatalogEntry: Sendable, Equatable, Codable {
+    /// Whose task it is: with `taskID`, what names it (`key`). Nil in lines written before
+    /// there were providers, which were all Kling's.
+    public var provider: String?
     public var taskID: String
     public var externalID: String?
     /// The task folder, relative to `<data>/archive`.
@@ -21,6 +24,7 @@ public struct CatalogEntry: Sendable, Equatable, Codable {
     public var tags: [String: String]
 
     enum CodingKeys: String, CodingKey {
+        case provider
         case taskID = "task_id"
         case externalID = "external_id"
         case folder, status
@@ -30,7 +34,10 @@ public struct CatalogEntry: Sendable, Equatable, Codable {
         case verdict, videos, images, problems, bytes, tags
     }
 
+    public var key: TaskKey { TaskKey(provider: provider ?? Kling.name, id: taskID) }
+
     public init(index: TaskIndex) {
+        provider = index.task.provider
         taskID = index.task.id
         externalID = index.task.externalID
         folder = index.folder

@@ -82,10 +82,10 @@ public struct TaskInfo: Sendable, Equatable, Codable {
         case tags
     }
 
-    public init(event: CallbackEvent, provider: String = "kling", tags: [String: String] = [:]) {
+    public init(event: CallbackEvent, tags: [String: String] = [:]) {
         id = event.taskID
         externalID = event.externalID
-        self.provider = provider
+        provider = event.provider
         shape = event.shape
         status = event.status
         message = event.message

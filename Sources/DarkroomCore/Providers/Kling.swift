@@ -3,7 +3,9 @@ import Foundation
 /// Kling, and the gateways that resell it with its payloads: either of its callback shapes, and
 /// its query API (`GET /v1/videos/{action}/{task_id}` answering `{"code", "message", "data"}`).
 public struct Kling: Provider {
-    public let name = "kling"
+    /// Its callback route's name, and the provider of every task stored before there were others.
+    public static let name = "kling"
+    public var name: String { Kling.name }
     public let defaultAction = "text2video"
     private let decoder: CallbackDecoder
 

@@ -4,6 +4,8 @@ import Foundation
 /// and its archive job (attempts, lease, next attempt). The job lives on the task's row because
 /// a task has at most one at a time.
 public struct TaskRecord: Sendable, Equatable, Codable {
+    /// The provider that runs the task: with `id`, what names it (`key`).
+    public var provider: String
     public var id: String
     public var state: TaskState
     /// The generator's last status, from the newest callback applied.
@@ -35,7 +37,7 @@ public struct TaskRecord: Sendable, Equatable, Codable {
     public var changedAt: Date
 
     enum CodingKeys: String, CodingKey {
-        case id, state, status, message, shape
+        case provider, id, state, status, message, shape
         case externalID = "external_id"
         case createdAt = "created_at"
         case updatedAt = "updated_at"
@@ -52,7 +54,10 @@ public struct TaskRecord: Sendable, Equatable, Codable {
         case changedAt = "changed_at"
     }
 
+    public var key: TaskKey { TaskKey(provider: provider, id: id) }
+
     public init(event: CallbackEvent, tags: [String: String], now: Date) {
+        provider = event.provider
         id = event.taskID
         state = .waiting
         status = event.status
@@ -69,7 +74,7 @@ public struct TaskRecord: Sendable, Equatable, Codable {
 
     /// A task registered ahead of any callback: `waiting`, as if the generator had said
     /// `submitted`, with nothing else known.
-    public init(registered id: String, tags: [String: String], now: Date) {
-        self.init(event: CallbackEvent(taskID: id, shape: .new, status: .submitted, statusSpelling: "submitted"), tags: tags, now: now)
+    public init(registered key: TaskKey, tags: [String: String], now: Date) {
+        self.init(event: CallbackEvent(provider: key.provider, taskID: key.id, shape: .new, status: .submitted, statusSpelling: "submitted"), tags: tags, now: now)
     }
 }

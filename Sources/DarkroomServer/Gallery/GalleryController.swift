@@ -15,8 +15,8 @@ struct GalleryController: Sendable {
 
     func addRoutes(to router: some RouterMethods<DarkroomRequestContext>) {
         router.get("/") { request, _ in try await index(request) }
-        router.get("/tasks/:id") { request, context in try await task(try context.taskID(), request) }
-        router.post("/tasks/:id/retry") { _, context in try await retry(try context.taskID()) }
+        router.get("/tasks/:id") { request, context in try await task(try context.task(request), request) }
+        router.post("/tasks/:id/retry") { request, context in try await retry(try context.task(request)) }
         MethodNotAllowed.add(to: router, "/", allowed: [.get])
         MethodNotAllowed.add(to: router, "/tasks/:id", allowed: [.get])
         MethodNotAllowed.add(to: router, "/tasks/:id/retry", allowed: [.post])
@@ -41,8 +41,8 @@ struct GalleryController: Sendable {
         body += cards.isEmpty ? "<p class=\"muted\">No task matches.</p>" : "<div class=\"grid\">\(cards.joined())</div>"
         if let next = page.nextCursor {
             var parameters = ["cursor=\(next.text)"]
-            for name in ["state", "verdict", "tag"] {
-                if let value = try get(name), !value.isEmpty { parameters.append("\(name)=\(HTML.segment(value))") }
+            for name in ["provider", "state", "verdict", "tag"] {
+                if let value = try get(name), !value.isEmpty { parameters.append("\(name)=\(HTML.queryValue(value))") }
             }
             body += "<p><a rel=\"next\" href=\"/?\(HTML.escape(parameters.joined(separator: "&")))\">Older tasks →</a></p>"
         }
@@ -63,31 +63,31 @@ struct GalleryController: Sendable {
             """
     }
 
-    func task(_ id: String, _ request: Request) async throws -> Response {
+    func task(_ key: TaskKey, _ request: Request) async throws -> Response {
         let page = try HistoryPageRequest(parameters: { try request.singleParameter($0) })
         let record: TaskRecord?
         let history: HistoryPage
         let events: [EventRecord]
         do {
-            record = try await store.task(id)
-            history = try await store.history(id, after: page.cursor, limit: page.limit)
-            events = try await store.events(taskID: id)
+            record = try await store.task(key)
+            history = try await store.history(key, after: page.cursor, limit: page.limit)
+            events = try await store.events(task: key)
         } catch {
             throw error.httpError
         }
         guard let record else {
-            return HTML.page(title: "Not found", body: "<h1>No task \(HTML.escape(id))</h1><p><a href=\"/\">The archive</a></p>", status: .notFound)
+            return HTML.page(title: "Not found", body: "<h1>No task \(HTML.escape(key.description))</h1><p><a href=\"/\">The archive</a></p>", status: .notFound)
         }
         let index: TaskIndex? = if let folder = record.folder { try? await archive.index(of: folder) } else { nil }
-        return HTML.page(title: id, body: TaskView(task: record, history: history, index: index, events: events).html, mediaOrigin: archive.browserOrigin)
+        return HTML.page(title: key.description, body: TaskView(task: record, history: history, index: index, events: events).html, mediaOrigin: archive.browserOrigin)
     }
 
-    func retry(_ id: String) async throws -> Response {
+    func retry(_ key: TaskKey) async throws -> Response {
         do {
-            if try await store.retry(id, now: Date())?.retried == true { doorbell.ring() }
+            if try await store.retry(key, now: Date())?.retried == true { doorbell.ring() }
         } catch {
             throw error.httpError
         }
-        return Response(status: .seeOther, headers: [.location: HTML.taskURL(id)])
+        return Response(status: .seeOther, headers: [.location: TaskLinks.page(key)])
     }
 }

@@ -30,13 +30,11 @@ enum HTML {
         return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
     }
 
-    static func taskURL(_ id: String) -> String { "/tasks/" + segment(id) }
-
-    /// `GET /v1/tasks/{id}/files.tar`: every file of the task in one download.
-    static func tarballURL(task: String) -> String { "/v1/tasks/\(segment(task))/files.tar" }
-
-    static func fileURL(task: String, path: String) -> String {
-        "/v1/tasks/\(segment(task))/files/" + path.split(separator: "/").map { segment(String($0)) }.joined(separator: "/")
+    /// One query value, percent-encoded: `&`, `=`, `+` or `#` in it would end or change it.
+    static func queryValue(_ text: String) -> String {
+        var allowed = CharacterSet.urlQueryAllowed
+        allowed.remove(charactersIn: "&=+#%")
+        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
     }
 
     /// `mediaOrigin`: where else the page's pictures and video may come from (the store that

@@ -13,13 +13,13 @@ struct TaskCard {
     var html: String {
         let picture: String
         if let poster = index?.videos.first(where: { $0.poster != nil })?.poster ?? index?.images.first(where: { $0.thumbnail != nil })?.thumbnail {
-            picture = "<img loading=\"lazy\" alt=\"poster of \(HTML.escape(task.id))\" src=\"\(HTML.escape(HTML.fileURL(task: task.id, path: poster.file.path)))\">"
+            picture = "<img loading=\"lazy\" alt=\"poster of \(HTML.escape(task.id))\" src=\"\(HTML.escape(TaskLinks.file(task.key, path: poster.file.path)))\">"
         } else {
             picture = "<div class=\"placeholder\">\(HTML.escape(task.state.rawValue))</div>"
         }
         var badges = HTML.badge(task.state.rawValue, kind: task.state.rawValue)
         if let verdict = task.verdict { badges += " " + HTML.badge("verdict " + verdict.rawValue, kind: verdict.rawValue) }
-        var lines = [line(HTML.escape(task.id), class: "id", title: task.id)]
+        var lines = [line(HTML.escape(task.key.description), class: "id", title: task.key.description)]
         if let facts { lines.append(line(HTML.escape(facts), class: "facts muted", title: facts)) }
         lines.append("<div class=\"line muted\">\(task.createdAt.map(HTML.time) ?? "no creation time")</div>")
         lines.append("<div>\(badges)</div>")
@@ -30,7 +30,7 @@ struct TaskCard {
         } else if task.state == .failed, let error = task.lastError {
             lines.append(line(HTML.escape(error), class: "problem", title: error))
         }
-        return "<a class=\"card\" href=\"\(HTML.escape(HTML.taskURL(task.id)))\">\(picture)<div class=\"text\">\(lines.joined())</div></a>"
+        return "<a class=\"card\" href=\"\(HTML.escape(TaskLinks.page(task.key)))\">\(picture)<div class=\"text\">\(lines.joined())</div></a>"
     }
 
     /// `2.0 s · 320×180 landscape · 1 video, 2 images`, from the index; nil before it is archived.

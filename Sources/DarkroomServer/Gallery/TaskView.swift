@@ -13,7 +13,7 @@ struct TaskView {
     let events: [EventRecord]
 
     var html: String {
-        var body = "<h1>\(HTML.escape(task.id))</h1><p>"
+        var body = "<h1>\(HTML.escape(task.key.description))</h1><p>"
         body += HTML.badge(task.state.rawValue, kind: task.state.rawValue)
         body += (task.verdict.map { " " + HTML.badge("verdict " + $0.rawValue, kind: $0.rawValue) } ?? "")
         body += " <span class=\"muted\">the generator says \(HTML.escape(task.status.rawValue))"
@@ -24,15 +24,15 @@ struct TaskView {
         if task.state == .failed {
             body += "<section id=\"failure\"><p class=\"problem\">\(HTML.escape(task.lastError ?? "failed"))</p>"
             if task.callbackID != nil {
-                body += "<form method=\"post\" action=\"\(HTML.escape(HTML.taskURL(task.id)))/retry\"><button>Retry the archive job</button></form>"
+                body += "<form method=\"post\" action=\"\(HTML.escape(TaskLinks.retry(task.key)))\"><button>Retry the archive job</button></form>"
             }
             body += "</section>"
         }
         if let index {
             body += ProblemList(problems: index.problems).html
-            body += index.videos.map { VideoSection(task: task.id, video: $0).html }.joined()
-            body += ImageGrid(task: task.id, images: index.images).html
-            body += FileList(task: task.id, index: index).html
+            body += index.videos.map { VideoSection(task: task.key, video: $0).html }.joined()
+            body += ImageGrid(task: task.key, images: index.images).html
+            body += FileList(task: task.key, index: index).html
         }
         body += historyTable()
         body += notifications()
@@ -74,7 +74,7 @@ struct TaskView {
                 + "<td class=\"muted\">\(callback.source == "poll" ? "asked the provider" : "callback")</td></tr>"
         }
         let more = history.nextCursor.map {
-            "<p><a class=\"more\" href=\"\(HTML.escape(HTML.taskURL(task.id)))?history_cursor=\($0)#history\">Later callbacks</a></p>"
+            "<p><a class=\"more\" href=\"\(HTML.escape(TaskLinks.page(task.key, query: "history_cursor=\($0)")))#history\">Later callbacks</a></p>"
         } ?? ""
         return "<section id=\"history\"><h2>History</h2><table><tr><th scope=\"col\">received</th><th scope=\"col\">status</th>"
             + "<th scope=\"col\">outcome</th><th scope=\"col\">came by</th></tr>\(rows.joined())</table>\(more)</section>"

@@ -5,7 +5,7 @@ import Foundation
 /// scrubber labelled as what it is, the facts a publisher looks for (as Mux's asset page shows
 /// them), the duration check in words, the renditions to download, and the thumbnails.
 struct VideoSection {
-    let task: String
+    let task: TaskKey
     let video: VideoEntry
 
     var html: String {
@@ -26,7 +26,7 @@ struct VideoSection {
     }
 
     private func link(_ path: String) -> String {
-        HTML.escape(HTML.fileURL(task: task, path: path))
+        HTML.escape(TaskLinks.file(task, path: path))
     }
 
     private var player: String {

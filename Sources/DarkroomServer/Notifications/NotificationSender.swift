@@ -94,7 +94,7 @@ struct NotificationSender: Service {
         }
         metrics.notification(label)
         var metadata: Logger.Metadata = [
-            "event": "\(event.id)", "type": "\(event.type)", "task_id": "\(LogText.escaped(event.taskID))",
+            "event": "\(event.id)", "type": "\(event.type)", "task_id": "\(LogText.escaped(event.task.description))",
             "endpoint": "\(NotificationEndpoint.shown(claimed.endpoint))", "attempt": "\(claimed.attempts + 1)", "result": "\(label)",
         ]
         if let status = attempt.status { metadata["status"] = "\(status)" }

@@ -46,7 +46,7 @@ public struct PollSettings: Sendable {
     /// `{action}` each one percent-encoded path segment (a task id may hold `/`, `?`, `..`).
     public func url(for poll: PollJob) -> String? {
         guard let template = poll.url ?? urlTemplate else { return nil }
-        return template.replacingOccurrences(of: "{task_id}", with: Self.segment(poll.taskID))
+        return template.replacingOccurrences(of: "{task_id}", with: Self.segment(poll.task.id))
             .replacingOccurrences(of: "{action}", with: Self.segment(poll.action ?? defaultAction))
     }
 

@@ -24,7 +24,8 @@ struct Poller: Service {
     let owner = "\(ProcessInfo.processInfo.hostName)/\(getpid())/poll-\(UUID().uuidString.prefix(8))"
     private let pace: PollPace
     private let credentials: ProviderCredentials
-    /// The one provider there is; a task's own once tasks are keyed by provider.
+    /// The provider whose query API `--poll-url` is: Kling, the one there is. A task of another
+    /// is not asked there (`ask`).
     private let provider: any Provider = Kling()
 
     init(store: any TaskStore, settings: PollSettings, events: TaskEvents, jobBell: Doorbell, metrics: ServiceMetrics, logger: Logger,
@@ -84,6 +85,10 @@ struct Poller: Service {
             await giveUp(poll, now: now)
             return
         }
+        guard poll.task.provider == provider.name else {
+            await finish(poll, note: "this darkroom polls \(provider.name) only", retryAfter: nil, result: "failed")
+            return
+        }
         guard let url = settings.url(for: poll) else {
             await finish(poll, note: "no query URL: serve needs --poll-url to poll", retryAfter: nil, result: "failed")
             return
@@ -131,7 +136,7 @@ struct Poller: Service {
         switch answer {
         case .refused(let code, let message):
             await finish(poll, note: "the provider refused the query: code \(code): \(LogText.escaped(String(message.prefix(200))))", retryAfter: nil, result: "refused")
-        case .task(let event) where event.taskID != poll.taskID:
+        case .task(let event) where event.key != poll.task:
             await finish(poll, note: "the provider answered about another task (\(LogText.escaped(String(event.taskID.prefix(100)))))", retryAfter: nil, result: "refused")
         case .task(let event):
             let now = Date()
@@ -139,7 +144,7 @@ struct Poller: Service {
                                             failureEvent: event.status == .failed ? try? events.generatorFailed(event, receivedAt: now) : nil)
             do {
                 let (task, outcome) = try await store.record(callback)
-                logger.info("polled", metadata: ["task_id": "\(LogText.escaped(poll.taskID))", "status": "\(event.status.rawValue)",
+                logger.info("polled", metadata: ["task_id": "\(LogText.escaped(poll.task.description))", "status": "\(event.status.rawValue)",
                                                  "outcome": "\(outcome.rawValue)", "state": "\(task.state.rawValue)"])
                 if task.state == .queued { jobBell.ring() }
                 await finish(poll, note: nil, retryAfter: nil, result: outcome.rawValue)
@@ -154,12 +159,12 @@ struct Poller: Service {
         let now = Date()
         let delay = PollSchedule(interval: settings.interval).delay(afterTries: poll.tries + 1, retryAfter: retryAfter)
         if let note {
-            logger.warning("poll did not help", metadata: ["task_id": "\(LogText.escaped(poll.taskID))", "reason": "\(LogText.escaped(note))",
+            logger.warning("poll did not help", metadata: ["task_id": "\(LogText.escaped(poll.task.description))", "reason": "\(LogText.escaped(note))",
                                                            "next_in_s": "\(Int(delay.rounded()))"])
         }
         do {
             if try await store.finishPoll(poll, nextAt: now + delay, note: note, now: now) == false {
-                logger.warning("a poll's lease was lost before it was recorded", metadata: ["task_id": "\(LogText.escaped(poll.taskID))"])
+                logger.warning("a poll's lease was lost before it was recorded", metadata: ["task_id": "\(LogText.escaped(poll.task.description))"])
             }
         } catch {
             logger.error("cannot record a poll (it is made again after its lease): \(error)")
@@ -171,13 +176,13 @@ struct Poller: Service {
         let hours = Int((settings.giveUp.timeInterval / 3600).rounded())
         let reason = "the provider never reported an end (polled \(poll.tries) time(s); given up \(hours) h after the task was first seen)"
         do {
-            let history = try await store.history(poll.taskID, after: nil, limit: 50).callbacks
-            let event = try? events.failed(taskID: poll.taskID, reason: reason, attempts: 0, history: history, now: now, failedBy: "poll")
+            let history = try await store.history(poll.task, after: nil, limit: 50).callbacks
+            let event = try? events.failed(task: poll.task, reason: reason, attempts: 0, history: history, now: now, failedBy: "poll")
             if try await store.giveUpPoll(poll, reason: reason, now: now, event: event) {
-                logger.warning("polling gave up", metadata: ["task_id": "\(LogText.escaped(poll.taskID))", "reason": "\(reason)"])
+                logger.warning("polling gave up", metadata: ["task_id": "\(LogText.escaped(poll.task.description))", "reason": "\(reason)"])
             }
         } catch {
-            logger.error("cannot give up polling task \(LogText.escaped(poll.taskID)): \(error)")
+            logger.error("cannot give up polling task \(LogText.escaped(poll.task.description)): \(error)")
         }
     }
 }

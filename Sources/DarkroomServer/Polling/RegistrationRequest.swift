@@ -1,8 +1,10 @@
+import DarkroomCore
 import DarkroomQueue
 import Foundation
 
-/// The body of `POST /v1/tasks` (`{"task_id", "action"?, "tags"?, "poll_url"?}`), checked as a
-/// callback's parts are: every value from outside is hostile until it is.
+/// The body of `POST /v1/tasks` (`{"task_id", "provider"?, "action"?, "tags"?, "poll_url"?}`),
+/// checked as a callback's parts are: every value from outside is hostile until it is. The
+/// provider is Kling when not given.
 public enum RegistrationRequest {
     public struct Refusal: Error, CustomStringConvertible {
         public let description: String
@@ -10,13 +12,14 @@ public enum RegistrationRequest {
 
     private struct Body: Decodable {
         var taskID: String
+        var provider: String?
         var action: String?
         var tags: [String: String]?
         var pollURL: String?
 
         enum CodingKeys: String, CodingKey {
             case taskID = "task_id"
-            case action, tags
+            case provider, action, tags
             case pollURL = "poll_url"
         }
     }
@@ -26,15 +29,20 @@ public enum RegistrationRequest {
         do {
             body = try JSONDecoder().decode(Body.self, from: data)
         } catch {
-            throw Refusal(description: #"the body must be {"task_id": string, "action"?: string, "tags"?: {string: string}, "poll_url"?: string}"#)
+            throw Refusal(description: #"the body must be {"task_id": string, "provider"?: string, "action"?: string, "tags"?: {string: string}, "poll_url"?: string}"#)
         }
-        return try check(Registration(taskID: body.taskID, action: body.action, url: body.pollURL, tags: body.tags ?? [:]))
+        let task = TaskKey(provider: body.provider ?? Kling.name, id: body.taskID)
+        return try check(Registration(task: task, action: body.action, url: body.pollURL, tags: body.tags ?? [:]))
     }
 
     /// The registration when each of its parts is one Darkroom takes.
     public static func check(_ registration: Registration) throws(Refusal) -> Registration {
-        guard !registration.taskID.isEmpty, registration.taskID.unicodeScalars.count <= 1024, !registration.taskID.unicodeScalars.contains("\0") else {
+        let id = registration.task.id
+        guard !id.isEmpty, id.unicodeScalars.count <= 1024, !id.unicodeScalars.contains("\0") else {
             throw Refusal(description: "task_id must be 1 to 1,024 characters, none of them NUL")
+        }
+        guard Providers.named(registration.task.provider) != nil else {
+            throw Refusal(description: "provider must be one Darkroom knows: \(Providers.all.keys.sorted().joined(separator: ", "))")
         }
         if let action = registration.action, !PollSettings.isAction(action) {
             throw Refusal(description: "action must be 1 to 64 letters, digits, - or _ (text2video, image2video, …)")
