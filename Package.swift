@@ -123,8 +123,9 @@ let package = Package(
             ]
         ),
 
-        // Shared by the test targets: a scriptable HTTP server on 127.0.0.1, clip makers, ffprobe.
-        .target(name: "DarkroomTestSupport", path: "Tests/DarkroomTestSupport"),
+        // Shared by the test targets: a scriptable HTTP server on 127.0.0.1, clip makers, ffprobe,
+        // and Kling's task keys.
+        .target(name: "DarkroomTestSupport", dependencies: ["DarkroomCore"], path: "Tests/DarkroomTestSupport"),
         .testTarget(
             name: "DarkroomCoreTests",
             dependencies: ["DarkroomCore", "DarkroomTestSupport"],
