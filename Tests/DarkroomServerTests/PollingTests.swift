@@ -1,3 +1,5 @@
+import DarkroomCore
+import DarkroomQueue
 import DarkroomTestSupport
 import Foundation
 import Testing
@@ -148,6 +150,26 @@ import Testing
             return task["last_error"] as? String == message
         }
         #expect(task["state"] as? String == "waiting" && (task["history"] as? [Any])?.isEmpty == true, "\(task)")
+    }
+
+    /// `--poll-url` is Kling's query API: a waiting task of another provider (in a store shared
+    /// with a darkroom that knows it) is never asked about there, and says why.
+    @Test func aTaskOfAnotherProviderIsNotAskedAtKlingsURL() async throws {
+        let provider = try FakeProvider(clip: try await clip()) { _, _ in .succeed }
+        let data = try makeTemporaryFolder("polling-other").appendingPathComponent("data")
+        try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
+        let store = try SQLiteTaskStore(path: data.appendingPathComponent("darkroom.sqlite").path)
+        _ = try await store.register(Registration(task: TaskKey(provider: "gateway", id: "g1")), now: Date())
+        let server = try await ServerProcess(data: data, arguments: [
+            "--allow-private", "--poll-url", provider.pollURL, "--poll-after", "1", "--poll-interval", "1",
+        ])
+        var task: [String: Any] = [:]
+        try await waitUntil("the task says why", timeout: .seconds(30)) {
+            task = try await server.request("GET", "/v1/tasks/g1?provider=gateway").json ?? [:]
+            return task["last_error"] as? String == "this darkroom polls kling only"
+        }
+        #expect(task["state"] as? String == "waiting", "\(task)")
+        #expect(provider.received.isEmpty, "Kling's query API was never asked about the gateway's task")
     }
 
     /// The query goes through the fetcher's address policy: a provider on 127.0.0.1 is refused
