@@ -5,6 +5,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Logging
+import ServiceLifecycle
 import Testing
 
 /// Settings for an in-process server on a data folder of the test's own, taking callbacks only
@@ -89,14 +90,26 @@ extension TestClientProtocol {
 /// tests that speak raw HTTP. No test client: HummingbirdTesting's live client connects at the
 /// start and gives up after 5 s to connect and 20 s to read, which a loaded machine (the whole
 /// suite starting at once on 2 cores) passed; raw sockets wait as long as the server takes.
+///
+/// The server is shut down gracefully, as `serve` is by SIGTERM, never cancelled: cancelled, it
+/// crashes the test process when a connection was accepted but not yet served ("Deinited
+/// NIOAsyncWriter without calling finish()", swift-nio#3481).
 func withLiveServer<Value: Sendable>(_ settings: ServerSettings, _ test: @Sendable (Int) async throws -> Value) async throws -> Value {
     let (ports, listening) = AsyncStream.makeStream(of: Int.self)
     let app = try await buildApplication(settings: settings, logger: quietLogger()) { port in listening.yield(port) }
+    let services = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: quietLogger()))
     return try await withThrowingTaskGroup(of: Void.self) { group in
-        group.addTask { try await app.runService(gracefulShutdownSignals: []) }
+        group.addTask { try await services.run() }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next() else { throw CancellationError() }
-        defer { group.cancelAll() }
-        return try await test(port)
+        let result: Result<Value, any Error>
+        do {
+            result = .success(try await test(port))
+        } catch {
+            result = .failure(error)
+        }
+        await services.triggerGracefulShutdown()
+        try await group.waitForAll()
+        return try result.get()
     }
 }

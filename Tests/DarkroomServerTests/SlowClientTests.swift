@@ -33,4 +33,17 @@ import Testing
             #expect(answer.status == 200, "\(String(decoding: answer.body, as: UTF8.self))")
         }
     }
+
+    /// A server stopped while connections still arrive stops cleanly: stopped by cancelling its
+    /// task instead, a connection accepted but not yet served crashed the whole test process.
+    @Test func aServerStoppedWhileConnectionsArriveStopsCleanly() async throws {
+        for round in 0..<20 {
+            let settings = try testSettings("stop-\(round)")
+            let opened = try await withLiveServer(settings) { port in
+                (0..<50).compactMap { _ in try? RawHTTPClient.connect(port: port) }
+            }
+            opened.forEach { close($0) }
+            #expect(!opened.isEmpty)
+        }
+    }
 }
