@@ -23,8 +23,9 @@ public final class TestPostgres: @unchecked Sendable {
     private var data: URL { folder.appendingPathComponent("data") }
 
     public init() async throws {
-        // Outside the test's temporary folders, whose parents the postgres user may not enter.
-        folder = URL(fileURLWithPath: "/tmp/darkroom-pg-\(UUID().uuidString.prefix(8))")
+        // Not in a test's temporary folder (`makeTemporaryFolder`): the postgres user must enter
+        // every folder on the way, and `scripts/test.sh` opens only the run's scratch folder to it.
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("darkroom-pg-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
         port = try freePort()
         if getuid() == 0 {
