@@ -1,5 +1,6 @@
--- wrk script: POSTs a distinct succeeded callback (new task id) on every request, and counts
--- the answers by status so that the run can be checked against the database's rows.
+-- wrk script: POSTs a distinct callback (new task id) on every request, and counts the answers by
+-- status so that the run can be checked against the database's rows. An argument after `--`
+-- prefixes the task ids, so that two wrk runs at once post distinct tasks too.
 local counter = 0
 local threads = {}
 
@@ -10,11 +11,12 @@ end
 
 function init(args)
   statuses = {}
+  prefix = args[1] or "bench"
 end
 
 request = function()
   counter = counter + 1
-  local task = string.format("bench-%d-%d", id, counter)
+  local task = string.format("%s-%d-%d", prefix, id, counter)
   local body = string.format(
     '{"task_id":"%s","task_status":"processing","created_at":1763702400000,"updated_at":1763702460000,' ..
     '"task_result":{"videos":[{"id":"v","url":"https://cdn.example.com/%s.mp4","duration":"5"}]}}', task, task)

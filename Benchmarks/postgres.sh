@@ -55,8 +55,8 @@ stop() {  # pids: SIGTERM, and wait until they are gone (they are not this shell
   kill "$@"
   for p in "$@"; do while kill -0 "$p" 2>/dev/null; do sleep 0.05; done; done
 }
-ingest() {  # port, connections, output
-  wrk -t2 -c"$2" -d"${duration}s" --latency -s Benchmarks/callbacks.lua "http://127.0.0.1:$1/v1/callbacks/kling" >"$3"
+ingest() {  # port, connections, output, task id prefix (two runs at once post distinct tasks)
+  wrk -t2 -c"$2" -d"${duration}s" --latency -s Benchmarks/callbacks.lua "http://127.0.0.1:$1/v1/callbacks/kling" -- "${4:-bench}" >"$3"
 }
 rate() { awk '/^Requests\/sec:/ {print $2}' "$1"; }
 ok() { awk '/^status 200:/ {print $3}' "$1"; }
@@ -73,16 +73,19 @@ read -r pid port < <(start pg1 --data "$work/pg1" --database "$one" --download-w
 ingest "$port" 64 "$work/pg1.txt"
 stop "$pid"
 pg_rows=$(psql_ -d one -c "select count(*) from callbacks")
+commits() { psql_ -d postgres -c "select xact_commit from pg_stat_database where datname = '$1'"; }
+pg_commits=$(commits one)
 
 echo "== 2. ingest, two processes on one database, 32 connections each" >&2
 two=$(newdb two)
 read -r pid_a port_a < <(start pg2a --data "$work/pg2" --database "$two" --download-workers 0 --media-workers 0)
 read -r pid_b port_b < <(start pg2b --data "$work/pg2" --database "$two" --download-workers 0 --media-workers 0)
-ingest "$port_a" 32 "$work/pg2a.txt" & wa=$!
-ingest "$port_b" 32 "$work/pg2b.txt" & wb=$!
+ingest "$port_a" 32 "$work/pg2a.txt" a & wa=$!
+ingest "$port_b" 32 "$work/pg2b.txt" b & wb=$!
 wait "$wa" "$wb"
 stop "$pid_a" "$pid_b"
 two_rows=$(psql_ -d two -c "select count(*) from callbacks")
+two_commits=$(commits two)
 
 LEVEL=info  # the doorbell is read from the workers' "job claimed" lines
 echo "== 3. archive $clips tiny clips: 1 process (4+2 workers) against 2 processes (2+1 each)" >&2
@@ -148,6 +151,7 @@ echo "| what | SQLite, 1 process | PostgreSQL, 1 process | PostgreSQL, 2 process
 echo "|---|---|---|---|"
 echo "| callbacks accepted per second | $(rate "$work/sqlite.txt") | $(rate "$work/pg1.txt") | $(awk -v a="$(rate "$work/pg2a.txt")" -v b="$(rate "$work/pg2b.txt")" 'BEGIN {print a + b}') |"
 echo "| p99 latency (ms) | $(p99 "$work/sqlite.txt") | $(p99 "$work/pg1.txt") | $(p99 "$work/pg2a.txt") / $(p99 "$work/pg2b.txt") |"
+echo "| callbacks per PostgreSQL transaction (all of the database's commits) | | $(awk -v r="$pg_rows" -v c="$pg_commits" 'BEGIN {printf "%.1f", r / c}') | $(awk -v r="$two_rows" -v c="$two_commits" 'BEGIN {printf "%.1f", r / c}') |"
 echo "| answered 200 | $(ok "$work/sqlite.txt") | $answered_pg | $answered_two |"
 echo "| answered otherwise | $(others "$work/sqlite.txt") | $(others "$work/pg1.txt") | $(( $(others "$work/pg2a.txt") + $(others "$work/pg2b.txt") )) |"
 echo "| callback rows stored | $sqlite_rows | $pg_rows | $two_rows |"

@@ -4,11 +4,11 @@ import Logging
 import PostgresNIO
 
 /// Stores a batch of callbacks in one transaction, in a fixed number of round trips whatever the
-/// batch's size: lock the batch's tasks and take the callbacks' ids, read the tasks, apply each
-/// callback (`CallbackPolicy`, in arrival order, a later callback of a task seeing the earlier
-/// one's change), write the callbacks and the changed tasks in one statement, and ring the other
-/// processes' doorbell when a job was queued (NOTIFY is sent at commit, never for a rolled-back
-/// batch).
+/// batch's size (`PostgresBatchStatements`): lock the batch's tasks and take the callbacks' ids,
+/// read the tasks, apply each callback (`CallbackPolicy`, in arrival order, a later callback of a
+/// task seeing the earlier one's change), then write the callbacks and the changed tasks, and
+/// ring the other processes' doorbell when a job was queued, in one statement (NOTIFY is sent at
+/// commit, never for a rolled-back batch).
 ///
 /// The tasks are locked with transaction-scoped advisory locks (on `provider:id`: a provider's
 /// name holds no colon, so no two keys share a text) taken in one order, so that two
@@ -26,13 +26,8 @@ enum PostgresCallbackBatch {
         let providers = keys.map(\.provider)
         let taskIDs = keys.map(\.id)
         var ids: [Int64] = []
-        for try await id in try await connection.query("""
-            WITH locked AS MATERIALIZED (
-                SELECT count(*) FROM (SELECT pg_advisory_xact_lock(k) FROM (
-                    SELECT DISTINCT hashtextextended(p || ':' || t, 0) AS k FROM unnest(\(providers)::text[], \(taskIDs)::text[]) AS u(p, t)
-                    ORDER BY 1) AS keys) AS taken)
-            SELECT nextval('callbacks_id_seq') FROM locked, generate_series(1, \(callbacks.count))
-            """, logger: logger).decode(Int64.self) {
+        for try await id in try await connection.execute(
+            PostgresBatchStatements.LockAndNumber(providers: providers, ids: taskIDs, callbacks: callbacks.count), logger: logger) {
             ids.append(id)
         }
         guard ids.count == callbacks.count else { throw PostgresRows.UnreadableRow(what: "the callbacks' ids") }
@@ -62,18 +57,9 @@ enum PostgresCallbackBatch {
             stored.append((id, callback, outcome))
             results.append((task, outcome))
         }
-        try await connection.query("""
-            WITH stored AS (
-                INSERT INTO callbacks (id, provider, task_id, received_at, status, status_spelling, updated_at, outcome, headers, body)
-                SELECT id, provider, task_id, received_at, status, status_spelling, updated_at, outcome, headers, decode(body, 'base64')
-                FROM jsonb_to_recordset(\(PostgresRows.json(stored))::jsonb) \(unescaped: PostgresRows.callbackRecordColumns))
-            \(unescaped: upsertSQL)
-            FROM jsonb_to_recordset(\(PostgresRows.json(Array(changed.values)))::jsonb) \(unescaped: PostgresRows.taskRecordColumns)
-            \(unescaped: Schema.replaceTaskOnConflict)
-            """, logger: logger)
-        if queued {
-            try await connection.query("SELECT pg_notify(\(jobChannel), '')", logger: logger)
-        }
+        for try await _ in try await connection.execute(
+            PostgresBatchStatements.Write(callbacks: PostgresRows.json(stored), tasks: PostgresRows.json(Array(changed.values)), queued: queued),
+            logger: logger) {}
         for event in events { try await PostgresTaskStore.insert(event, connection, logger: logger) }
         return results
     }
@@ -100,7 +86,7 @@ enum PostgresCallbackBatch {
     }
 
     /// `upsertSQL FROM <rows> Schema.replaceTaskOnConflict` inserts or replaces whole task rows.
-    private static let upsertSQL = """
+    static let upsertSQL = """
         INSERT INTO tasks (provider, id, state, status, message, shape, external_id, created_at, updated_at, tags, result_key, callback_id,
             last_error, attempts, next_attempt_at, lease_owner, lease_expires_at, folder, verdict, first_seen_at, changed_at)
         SELECT provider, id, state, status, message, shape, external_id, created_at, updated_at, tags, result_key, callback_id,

@@ -45,11 +45,15 @@ public final class PostgresTaskStore: TaskStore {
             throw PostgresFailure.storeError(error, "open the task store", address: address)
         }
         return PostgresTaskStore(address: address, client: PostgresClient(configuration: connector.clientConfiguration(), backgroundLogger: logger),
-                                 timeout: timeout, writers: min(4, max(1, connections / 2)), logger: logger)
+                                 timeout: timeout, writers: min(2, max(1, connections / 2)), logger: logger)
     }
 
-    /// `writers`: batches of callbacks committed at once (the per-task locks keep them apart):
-    /// measured, 2 took 3,900 callbacks a second where 1 took 3,000-3,400, and 4 took 4,150.
+    /// `writers`: batches of callbacks committed at once by this process (the per-task locks keep
+    /// them apart). A second one overlaps a batch's round trips with the next; more make every
+    /// batch smaller, and each batch costs the database and this process about as much as its
+    /// callbacks do, the more so when several processes share the database. Measured (docs/
+    /// database.md): 2 took about 10 % more than 1 alone; 4 took a little more again alone, but
+    /// two processes of 4 each took a fifth less than one process.
     private init(address: PostgresAddress, client: PostgresClient, timeout: Duration, writers: Int, logger: Logger) {
         self.address = address
         self.client = client
