@@ -118,10 +118,14 @@ archive_run() {  # database name, label, then the worker flags of each process s
   local failed
   failed=$(psql_ -d "$db" -c "select count(*) from tasks where state = 'failed'")
   stop "$ipid" "${group[@]}"
-  echo "$took $failed"
+  # Tasks archived at a second attempt or later: a download retried after its back-off, which
+  # alone can make one run's time an outlier.
+  local retried
+  retried=$(psql_ -d "$db" -c "select count(*) from tasks where attempts > 1")
+  echo "$took $failed $retried"
 }
-read -r one_took one_failed < <(archive_run archone one --download-workers 4 --media-workers 2)
-read -r two_took two_failed < <(archive_run archtwo two --download-workers 2 --media-workers 1 -- --download-workers 2 --media-workers 1)
+read -r one_took one_failed one_retried < <(archive_run archone one --download-workers 4 --media-workers 2)
+read -r two_took two_failed two_retried < <(archive_run archtwo two --download-workers 2 --media-workers 1 -- --download-workers 2 --media-workers 1)
 
 echo "== 4. the doorbell: a callback to a process without workers, claimed by another" >&2
 bell=$(newdb bell)
@@ -157,10 +161,10 @@ echo "| answered otherwise | $(others "$work/sqlite.txt") | $(others "$work/pg1.
 echo "| callback rows stored | $sqlite_rows | $pg_rows | $two_rows |"
 echo "| answered 200 but not stored | $(( $(ok "$work/sqlite.txt") > sqlite_rows ? $(ok "$work/sqlite.txt") - sqlite_rows : 0 )) | $(( answered_pg > pg_rows ? answered_pg - pg_rows : 0 )) | $(( answered_two > two_rows ? answered_two - two_rows : 0 )) |"
 echo
-echo "| archive $clips tiny clips on PostgreSQL | seconds | failed |"
-echo "|---|---|---|"
-echo "| 1 process, 4 download + 2 media workers | $one_took | $one_failed |"
-echo "| 2 processes, 2 download + 1 media workers each | $two_took | $two_failed |"
+echo "| archive $clips tiny clips on PostgreSQL | seconds | failed | archived after a retry |"
+echo "|---|---|---|---|"
+echo "| 1 process, 4 download + 2 media workers | $one_took | $one_failed | $one_retried |"
+echo "| 2 processes, 2 download + 1 media workers each | $two_took | $two_failed | $two_retried |"
 echo
 echo "| doorbell: from a callback's 200 at one process to the claim at another (20 callbacks) | ms |"
 echo "|---|---|"

@@ -50,10 +50,10 @@ public final class PostgresTaskStore: TaskStore {
 
     /// `writers`: batches of callbacks committed at once by this process (the per-task locks keep
     /// them apart). A second one overlaps a batch's round trips with the next; more make every
-    /// batch smaller, and each batch costs the database and this process about as much as its
-    /// callbacks do, the more so when several processes share the database. Measured (docs/
-    /// database.md): 2 took about 10 % more than 1 alone; 4 took a little more again alone, but
-    /// two processes of 4 each took a fifth less than one process.
+    /// batch smaller, and each batch has a cost of its own on top of its callbacks', the more so
+    /// when several processes share the database. Measured (docs/database.md): 2 took about 10 %
+    /// more than 1 alone; 4 took a little more again alone, but two processes of 4 each took a
+    /// fifth less than one process.
     private init(address: PostgresAddress, client: PostgresClient, timeout: Duration, writers: Int, logger: Logger) {
         self.address = address
         self.client = client
