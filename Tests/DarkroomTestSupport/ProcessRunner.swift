@@ -52,29 +52,12 @@ public func runCommand(
     if !environment.isEmpty {
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
     }
-    let ended = EndedOnce(process)
     let (status, reason): (Int32, Process.TerminationReason) = try await withCheckedThrowingContinuation { continuation in
-        ended.continuation = continuation
-        process.terminationHandler = { ended.resume(.success(($0.terminationStatus, $0.terminationReason)), foundationDone: true) }
-        do { try process.run() } catch { ended.resume(.failure(error), foundationDone: true); return }
-        let pid = process.processIdentifier
-        // Foundation learns of the exit when a socket the child inherited closes; a server that
-        // another test started at the same moment can inherit that socket too and hold it open,
-        // and the command's test then waited for ever on a zombie (seen in CI: ffmpeg). waitid
-        // learns of the exit itself, without reaping: Foundation still reaps the child, and the
-        // Process object (which Foundation's callback holds unretained) lives until it has.
-        Thread {
-            var info = siginfo_t()
-            while waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT) == -1 {
-                guard errno == EINTR else { return }
-            }
-            let code = info.si_code
-            let value = info._sifields._sigchld.si_status
-            ended.resume(.success(code == CLD_EXITED ? (value, .exit) : (value, .uncaughtSignal)), foundationDone: false)
-        }.start()
+        process.terminationHandler = { continuation.resume(returning: ($0.terminationStatus, $0.terminationReason)) }
+        do { try process.run() } catch { continuation.resume(throwing: error) }
         let seconds = Double(timeout.components.seconds)
-        DispatchQueue.global().asyncAfter(deadline: .now() + seconds) {
-            if !ended.hasEnded { kill(pid, SIGKILL) }
+        DispatchQueue.global().asyncAfter(deadline: .now() + seconds) { [process] in
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         }
     }
     try out.close()
@@ -95,30 +78,4 @@ public func runChecked(_ executable: String, _ arguments: [String]) async throws
     let result = try await runCommand(executable, arguments)
     guard result.status == 0 else { throw CommandError.failed(([executable] + arguments).joined(separator: " "), result) }
     return result
-}
-
-/// Resumes a command's waiter once, from whichever learns of its end first: Foundation's
-/// termination handler or the waiting thread. Holds the `Process` until Foundation is done with
-/// it.
-private final class EndedOnce: @unchecked Sendable {
-    private let lock = NSLock()
-    private var ended = false
-    private var process: Process?
-    var continuation: CheckedContinuation<(Int32, Process.TerminationReason), any Error>?
-
-    init(_ process: Process) {
-        self.process = process
-    }
-
-    var hasEnded: Bool { lock.withLock { ended } }
-
-    func resume(_ result: Result<(Int32, Process.TerminationReason), any Error>, foundationDone: Bool) {
-        let waiting: CheckedContinuation<(Int32, Process.TerminationReason), any Error>? = lock.withLock {
-            if foundationDone { process = nil }
-            guard !ended else { return nil }
-            ended = true
-            return continuation
-        }
-        waiting?.resume(with: result)
-    }
 }
