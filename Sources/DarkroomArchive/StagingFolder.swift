@@ -50,24 +50,37 @@ final class StagingFolder: Sendable {
 
     static let lockSuffix = ".lock"
 
-    /// Creates and locks the file at `path`. A cleaner may unlink a lock file that it found
-    /// unlocked between our creating and our locking it; the lock is ours only if the path
-    /// still names the file we locked.
+    /// Creates and locks the file at `path`. Another process's cleaner (`removeAbandoned`) may
+    /// find the file between its creation and its locking, take its lock for a moment, and
+    /// unlink it as a dead process's: the lock is ours only if the path still names the file we
+    /// locked, and otherwise we start again with a new file. (The name is random: no one else
+    /// ever holds its lock for longer than that.)
     private static func takeLock(at path: String) throws(FileError) -> Int32 {
-        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { throw FileError(path: path, operation: "open", errno: errno) }
-        var held = stat()
-        var named = stat()
-        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0, fstat(descriptor, &held) == 0 else {
-            let code = errno
-            close(descriptor)
-            throw FileError(path: path, operation: "flock", errno: code)
+        var lastError = ESTALE
+        for _ in 0..<100 {
+            let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+            guard descriptor >= 0 else { throw FileError(path: path, operation: "open", errno: errno) }
+            var held = stat()
+            var named = stat()
+            guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+                lastError = errno
+                close(descriptor)
+                guard lastError == EWOULDBLOCK else { break }
+                continue
+            }
+            guard fstat(descriptor, &held) == 0 else {
+                lastError = errno
+                close(descriptor)
+                break
+            }
+            guard stat(path, &named) == 0, named.st_ino == held.st_ino, named.st_dev == held.st_dev else {
+                lastError = ESTALE
+                close(descriptor)
+                continue
+            }
+            return descriptor
         }
-        guard stat(path, &named) == 0, named.st_ino == held.st_ino, named.st_dev == held.st_dev else {
-            close(descriptor)
-            throw FileError(path: path, operation: "flock", errno: ESTALE)
-        }
-        return descriptor
+        throw FileError(path: path, operation: "flock", errno: lastError)
     }
 
     /// Removes what dead processes left in `.staging/`: folders being assembled, and old task
