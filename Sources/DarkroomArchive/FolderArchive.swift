@@ -19,7 +19,7 @@ public struct FolderArchive: ArchiveStore {
     /// task in the catalog. A former copy of the task, swapped out by the move, is left in the
     /// staging folder's place for its owner to remove.
     public func commit(_ index: TaskIndex, from staging: URL) async throws(ArchiveStoreError) -> Bool {
-        do throws(FileError) {
+        try await blocking("darkroom-commit") { [layout] () throws(FileError) in
             try StagedFile.replace(staging.appendingPathComponent("index.json"), with: try IndexFile.encode(index, at: staging.path))
             try DurableFolder.sync(staging)
             let lock = try ArchiveLock(layout: layout)
@@ -28,19 +28,15 @@ public struct FolderArchive: ArchiveStore {
             try Catalog(layout: layout).record(CatalogEntry(index: index))
             withExtendedLifetime(lock) {}
             return !replaced
-        } catch {
-            throw ArchiveStoreError(error)
         }
     }
 
     /// The folder is in place (the commit point): its catalog line may not be.
     public func finishCommit(_ index: TaskIndex) async throws(ArchiveStoreError) {
-        do throws(FileError) {
+        try await blocking("darkroom-commit") { [layout] () throws(FileError) in
             let lock = try ArchiveLock(layout: layout)
             try Catalog(layout: layout).record(CatalogEntry(index: index))
             withExtendedLifetime(lock) {}
-        } catch {
-            throw ArchiveStoreError(error)
         }
     }
 
@@ -93,7 +89,7 @@ public struct FolderArchive: ArchiveStore {
     /// not list are removed and the catalog is rebuilt. (A commit is one rename, so a task
     /// folder never holds a commit in progress: `grace` does not apply.)
     public func verify(repair: Bool, grace: Duration) async throws(ArchiveStoreError) -> ArchiveReport {
-        do throws(FileError) {
+        try await blocking("darkroom-verify") { [layout] () throws(FileError) in
             var report = try ArchiveVerifier(layout: layout).verify()
             guard repair else { return report }
             for finding in report.findings where finding.kind == .unlisted {
@@ -101,8 +97,6 @@ public struct FolderArchive: ArchiveStore {
             }
             if report.findings.contains(where: { $0.kind == .catalog }) { _ = try Catalog(layout: layout).rebuild() }
             return report
-        } catch {
-            throw ArchiveStoreError(error)
         }
     }
 
@@ -113,6 +107,17 @@ public struct FolderArchive: ArchiveStore {
             try StagedFile.replace(layout.root.appendingPathComponent(".ready"), with: Data("ok\n".utf8))
         } catch {
             throw ArchiveStoreError(error)
+        }
+    }
+
+    /// Runs `body` on a thread of its own: it waits on the disk (fsync of a task's every file,
+    /// a whole scan) or on another process (the archive's lock), and on Swift's pool, or on the
+    /// event loops that `darkroom` runs Swift's tasks on, it would hold up requests meanwhile.
+    private func blocking<T: Sendable>(_ name: String, _ body: @escaping @Sendable () throws(FileError) -> T) async throws(ArchiveStoreError) -> T {
+        let result = await OwnThread.run(name: name) { Result<T, FileError> { () throws(FileError) in try body() } }
+        switch result {
+        case .success(let value): return value
+        case .failure(let error): throw ArchiveStoreError(error)
         }
     }
 
