@@ -122,6 +122,7 @@ archive_run() {  # database name, label, then the worker flags of each process s
   # alone can make one run's time an outlier.
   local retried
   retried=$(psql_ -d "$db" -c "select count(*) from tasks where attempts > 1")
+  [[ $retried == 0 ]] || grep -h ' error ' "$work/$label"-*.log | head -20 >&2
   echo "$took $failed $retried"
 }
 read -r one_took one_failed one_retried < <(archive_run archone one --download-workers 4 --media-workers 2)
