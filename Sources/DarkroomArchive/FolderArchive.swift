@@ -111,8 +111,8 @@ public struct FolderArchive: ArchiveStore {
     }
 
     /// Runs `body` on a thread of its own: it waits on the disk (fsync of a task's every file,
-    /// a whole scan) or on another process (the archive's lock), and on Swift's pool, or on the
-    /// event loops that `darkroom` runs Swift's tasks on, it would hold up requests meanwhile.
+    /// a whole scan) or on another process (the archive's lock), and on Swift's pool, one thread
+    /// per core, two such waits at once stopped every request on two cores.
     private func blocking<T: Sendable>(_ name: String, _ body: @escaping @Sendable () throws(FileError) -> T) async throws(ArchiveStoreError) -> T {
         let result = await OwnThread.run(name: name) { Result<T, FileError> { () throws(FileError) in try body() } }
         switch result {

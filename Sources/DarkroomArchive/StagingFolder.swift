@@ -50,7 +50,7 @@ final class StagingFolder: Sendable {
 
     static let lockSuffix = ".lock"
 
-    /// Creates and locks the file at `path`. Another process's cleaner (`removeAbandoned`) may
+    /// Creates and locks the file at `path`. Another worker's cleaner (`removeAbandoned`) may
     /// find the file between its creation and its locking, take its lock for a moment, and
     /// unlink it as a dead process's: the lock is ours only if the path still names the file we
     /// locked, and otherwise we start again with a new file. (The name is random: no one else
