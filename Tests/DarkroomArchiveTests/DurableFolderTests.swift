@@ -111,7 +111,7 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: other.path), "its holder is gone")
     }
 
-    /// Another process's cleaner may find a new folder's lock file between its creation and its
+    /// Another worker's cleaner may find a new folder's lock file between its creation and its
     /// locking, and remove it as a dead process's. The new folder then takes a lock file anew:
     /// before, the job failed ("flock …: Stale file handle") and waited 30 s for its retry, 1 or 2
     /// tasks in 200 when two processes archived into one folder (Benchmarks/postgres.sh).
