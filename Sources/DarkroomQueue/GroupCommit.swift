@@ -27,6 +27,8 @@ final class GroupCommit: Sendable {
     private struct Waiting {
         var items: [(callback: ReceivedCallback, answer: Answer)] = []
         var writers = 0
+        /// The sizes of the batches being committed, one per writer busy.
+        var inFlight: [Int] = []
     }
 
     private let writer: Writer
@@ -46,7 +48,8 @@ final class GroupCommit: Sendable {
         let result = await withCheckedContinuation { (answer: Answer) in
             let startWriter = waiting.withLock { state in
                 state.items.append((callback, answer))
-                guard state.writers < concurrency else { return false }
+                guard Self.wantsWriter(writers: state.writers, limit: concurrency, waiting: state.items.count, inFlight: state.inFlight)
+                else { return false }
                 state.writers += 1
                 return true
             }
@@ -60,15 +63,32 @@ final class GroupCommit: Sendable {
         }
     }
 
+    /// Whether the callbacks waiting should start a transaction now, beside those under way:
+    /// always when none is, otherwise once they are as many as the smallest batch under way.
+    /// Each transaction costs the database and this process the same whatever its size, so
+    /// cutting the same callbacks into more, smaller batches only adds work, and the work shows
+    /// when the machine is busy (docs/database.md: two processes on two cores, whose second
+    /// writers had halved every batch).
+    static func wantsWriter(writers: Int, limit: Int, waiting: Int, inFlight: [Int]) -> Bool {
+        if writers == 0 { return true }
+        // A writer started and not yet under way takes the callbacks waiting.
+        guard writers < limit, inFlight.count == writers, let smallest = inFlight.min() else { return false }
+        return waiting >= smallest
+    }
+
     /// Commits batches until no callback waits.
     private func writeAll() async {
+        var size = 0
         while true {
             let batch = waiting.withLock { state in
+                // The batch just committed (none on the first turn) is no longer under way.
+                if let finished = state.inFlight.firstIndex(of: size) { state.inFlight.remove(at: finished) }
                 let batch = Array(state.items.prefix(batchLimit))
                 state.items.removeFirst(batch.count)
-                if batch.isEmpty { state.writers -= 1 }
+                if batch.isEmpty { state.writers -= 1 } else { state.inFlight.append(batch.count) }
                 return batch
             }
+            size = batch.count
             if batch.isEmpty { return }
             let callbacks = batch.map(\.callback)
             var results: [Result]

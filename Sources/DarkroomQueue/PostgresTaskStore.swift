@@ -53,7 +53,8 @@ public final class PostgresTaskStore: TaskStore {
     /// batch smaller, and each batch has a cost of its own on top of its callbacks', the more so
     /// when several processes share the database. Measured (docs/database.md): 2 took about 10 %
     /// more than 1 alone; 4 took a little more again alone, but two processes of 4 each took a
-    /// fifth less than one process.
+    /// fifth less than one process. The second starts only once as many callbacks wait as the
+    /// first holds (`GroupCommit.wantsWriter`).
     private init(address: PostgresAddress, client: PostgresClient, timeout: Duration, writers: Int, logger: Logger) {
         self.address = address
         self.client = client

@@ -42,6 +42,50 @@ import Testing
         #expect(line.contains(#"x\u{a}level=critical"#), "\(line)")
         #expect(line.contains(#"id\u{d}\u{a}2026"#), "\(line)")
     }
+
+    /// Metadata changes with every request (its id, the task's): the handler behind the escaping
+    /// step must not be told each time, since a stream handler formats all of it again then.
+    @Test func metadataChangesStayInTheEscapingHandlerUntilALineIsWritten() throws {
+        let lines = LogLines()
+        let changes = Changes()
+        var logger = Logger(label: "darkroom-test") { _ in
+            EscapingLogHandler(MetadataCounting(inner: lines.handler(level: .trace), changes: changes))
+        }
+        let before = changes.count.withLock { $0 }
+        for request in 1...3 { logger[metadataKey: "request"] = "\(request)" }
+        logger.error("stored")
+        #expect(changes.count.withLock { $0 } == before)
+        #expect(try #require(lines.all.first).contains("request=3"))
+    }
+
+    private final class Changes: Sendable {
+        let count = Mutex(0)
+    }
+
+    private struct MetadataCounting: LogHandler {
+        var inner: LogLines.Handler
+        let changes: Changes
+
+        var logLevel: Logger.Level {
+            get { inner.logLevel }
+            set { inner.logLevel = newValue }
+        }
+
+        var metadata: Logger.Metadata {
+            get { inner.metadata }
+            set {
+                changes.count.withLock { $0 += 1 }
+                inner.metadata = newValue
+            }
+        }
+
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { inner.metadata[key] }
+            set { metadata[key] = newValue }
+        }
+
+        func log(event: LogEvent) { inner.log(event: event) }
+    }
 }
 
 /// Log lines kept in memory, one string per call, metadata included.
