@@ -132,6 +132,7 @@ let package = Package(
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "DarkroomFetchTests", dependencies: ["DarkroomFetch", "DarkroomTestSupport"]),
+        .testTarget(name: "DarkroomTestSupportTests", dependencies: ["DarkroomTestSupport"]),
         .testTarget(name: "DarkroomMediaTests", dependencies: ["DarkroomCore", "DarkroomMedia", "DarkroomTestSupport"]),
         .testTarget(name: "DarkroomS3Tests", dependencies: ["DarkroomS3", "DarkroomTestSupport"]),
         .testTarget(

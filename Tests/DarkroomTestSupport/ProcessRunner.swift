@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// The outcome of a finished command.
 public struct CommandResult: Sendable {
@@ -52,12 +53,35 @@ public func runCommand(
     if !environment.isEmpty {
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
     }
+    let ended = EndedOnce()
     let (status, reason): (Int32, Process.TerminationReason) = try await withCheckedThrowingContinuation { continuation in
-        process.terminationHandler = { continuation.resume(returning: ($0.terminationStatus, $0.terminationReason)) }
-        do { try process.run() } catch { continuation.resume(throwing: error) }
+        ended.wait(continuation)
+        process.terminationHandler = { ended.resume(.success(($0.terminationStatus, $0.terminationReason))) }
+        do { try process.run() } catch {
+            ended.resume(.failure(error))
+            return
+        }
+        let pid = process.processIdentifier
+        // Foundation learns of the end when a socket the command inherited closes, and any
+        // process that inherited it in turn (one the command left running, or one another test
+        // started at that moment) holds it open: the command's test then waited on a zombie,
+        // past its time-out (seen in CI, with ffmpeg). waitid learns of the end itself. The
+        // command is reaped here only when Foundation has not done it within moments, as it
+        // does when nothing holds its socket: reaped here, the command's pid is free again, and
+        // Foundation's waitpid on it, whenever its socket closes, could take another child's
+        // exit (pids wrap at 32,768 here).
+        Thread {
+            var info = siginfo_t()
+            while waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT) == -1 && errno == EINTR {}
+            if ended.hasEnded(within: .now() + 2) { return }
+            var raw: Int32 = 0
+            guard waitpid(pid, &raw, WNOHANG) == pid else { return }
+            let signal = raw & 0x7f
+            ended.resume(.success(signal == 0 ? ((raw >> 8) & 0xff, .exit) : (signal, .uncaughtSignal)))
+        }.start()
         let seconds = Double(timeout.components.seconds)
-        DispatchQueue.global().asyncAfter(deadline: .now() + seconds) { [process] in
-            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        DispatchQueue.global().asyncAfter(deadline: .now() + seconds) {
+            if !ended.hasEnded { kill(pid, SIGKILL) }
         }
     }
     try out.close()
@@ -78,4 +102,35 @@ public func runChecked(_ executable: String, _ arguments: [String]) async throws
     let result = try await runCommand(executable, arguments)
     guard result.status == 0 else { throw CommandError.failed(([executable] + arguments).joined(separator: " "), result) }
     return result
+}
+
+/// Answers a command's waiter once, from whichever learns of the command's end first:
+/// Foundation's termination handler or `runCommand`'s own waiting thread.
+private final class EndedOnce: Sendable {
+    typealias Waiter = CheckedContinuation<(Int32, Process.TerminationReason), any Error>
+
+    private let state = Mutex<(ended: Bool, waiter: Waiter?)>((false, nil))
+    private let endedSignal = DispatchSemaphore(value: 0)
+
+    var hasEnded: Bool { state.withLock { $0.ended } }
+
+    /// Waits until the command has ended or `deadline` has passed; true when it has ended.
+    func hasEnded(within deadline: DispatchTime) -> Bool {
+        endedSignal.wait(timeout: deadline) == .success || hasEnded
+    }
+
+    func wait(_ waiter: Waiter) {
+        state.withLock { $0.waiter = waiter }
+    }
+
+    func resume(_ result: Result<(Int32, Process.TerminationReason), any Error>) {
+        let waiter: Waiter? = state.withLock { state in
+            guard !state.ended else { return nil }
+            state.ended = true
+            return state.waiter
+        }
+        guard let waiter else { return }
+        endedSignal.signal()
+        waiter.resume(with: result)
+    }
 }
