@@ -2,10 +2,12 @@
 # Many processes on one PostgreSQL, against the embedded SQLite store, in one run (release build):
 #  1. ingest: `wrk` posts distinct callbacks over 64 connections to one `darkroom serve` on SQLite,
 #     then to one on PostgreSQL; the rows are counted after each (answered 200 but not stored: 0);
-#  2. two processes on the same database, each taking half the load (32 connections each), against
-#     one process alone;
+#  2. two processes on the same database, each taking half the load (32 connections each) on half
+#     the cores (--threads 1 here), against one process alone; then the same two processes on
+#     the default threads (a loop and a pool per core each), for comparison;
 #  3. archive throughput with many tiny clips: 1 process with 4 download and 2 media workers
-#     against 2 processes with 2 and 1 each, on PostgreSQL, the clips served on 127.0.0.1;
+#     against 2 processes (--threads 1) with 2 and 1 each, on PostgreSQL, the clips served on
+#     127.0.0.1;
 #  4. the doorbell between processes: a callback to a process without workers, claimed by another
 #     (the time from its 200 to the claim, from the logs), against the one-second tick.
 #
@@ -76,16 +78,24 @@ pg_rows=$(psql_ -d one -c "select count(*) from callbacks")
 commits() { psql_ -d postgres -c "select xact_commit from pg_stat_database where datname = '$1'"; }
 pg_commits=$(commits one)
 
-echo "== 2. ingest, two processes on one database, 32 connections each" >&2
-two=$(newdb two)
-read -r pid_a port_a < <(start pg2a --data "$work/pg2" --database "$two" --download-workers 0 --media-workers 0)
-read -r pid_b port_b < <(start pg2b --data "$work/pg2" --database "$two" --download-workers 0 --media-workers 0)
-ingest "$port_a" 32 "$work/pg2a.txt" a & wa=$!
-ingest "$port_b" 32 "$work/pg2b.txt" b & wb=$!
-wait "$wa" "$wb"
-stop "$pid_a" "$pid_b"
+two_processes() {  # database name, output prefix, threads of each process
+  local url pid_a port_a pid_b port_b wa wb
+  url=$(newdb "$1")
+  read -r pid_a port_a < <(start "$2a" --data "$work/$2" --database "$url" --download-workers 0 --media-workers 0 --threads "$3")
+  read -r pid_b port_b < <(start "$2b" --data "$work/$2" --database "$url" --download-workers 0 --media-workers 0 --threads "$3")
+  ingest "$port_a" 32 "$work/$2a.txt" a & wa=$!
+  ingest "$port_b" 32 "$work/$2b.txt" b & wb=$!
+  wait "$wa" "$wb"
+  stop "$pid_a" "$pid_b"
+}
+cores=$(nproc)
+half=$(( cores > 1 ? cores / 2 : 1 ))  # each of two processes on one machine: half its cores
+echo "== 2. ingest, two processes on one database, 32 connections each, --threads $half each" >&2
+two_processes two pg2 "$half"
 two_rows=$(psql_ -d two -c "select count(*) from callbacks")
 two_commits=$(commits two)
+echo "== 2b. the same on the default threads ($cores each)" >&2
+two_processes twodefault pg3 "$cores"
 
 LEVEL=info  # the doorbell is read from the workers' "job claimed" lines
 echo "== 3. archive $clips tiny clips: 1 process (4+2 workers) against 2 processes (2+1 each)" >&2
@@ -126,7 +136,7 @@ archive_run() {  # database name, label, then the worker flags of each process s
   echo "$took $failed $retried"
 }
 read -r one_took one_failed one_retried < <(archive_run archone one --download-workers 4 --media-workers 2)
-read -r two_took two_failed two_retried < <(archive_run archtwo two --download-workers 2 --media-workers 1 -- --download-workers 2 --media-workers 1)
+read -r two_took two_failed two_retried < <(archive_run archtwo two --download-workers 2 --media-workers 1 --threads "$half" -- --download-workers 2 --media-workers 1 --threads "$half")
 
 echo "== 4. the doorbell: a callback to a process without workers, claimed by another" >&2
 bell=$(newdb bell)
@@ -152,9 +162,10 @@ bell_max=$(echo "$sorted" | tail -1)
 answered_pg=$(ok "$work/pg1.txt")
 answered_two=$(( $(ok "$work/pg2a.txt") + $(ok "$work/pg2b.txt") ))
 echo
-echo "| what | SQLite, 1 process | PostgreSQL, 1 process | PostgreSQL, 2 processes |"
+echo "| what | SQLite, 1 process | PostgreSQL, 1 process | PostgreSQL, 2 processes, --threads $half each |"
 echo "|---|---|---|---|"
 echo "| callbacks accepted per second | $(rate "$work/sqlite.txt") | $(rate "$work/pg1.txt") | $(awk -v a="$(rate "$work/pg2a.txt")" -v b="$(rate "$work/pg2b.txt")" 'BEGIN {print a + b}') |"
+echo "| the same, both processes on the default threads | | | $(awk -v a="$(rate "$work/pg3a.txt")" -v b="$(rate "$work/pg3b.txt")" 'BEGIN {print a + b}') |"
 echo "| p99 latency (ms) | $(p99 "$work/sqlite.txt") | $(p99 "$work/pg1.txt") | $(p99 "$work/pg2a.txt") / $(p99 "$work/pg2b.txt") |"
 echo "| callbacks per PostgreSQL transaction (all of the database's commits) | | $(awk -v r="$pg_rows" -v c="$pg_commits" 'BEGIN {printf "%.1f", r / c}') | $(awk -v r="$two_rows" -v c="$two_commits" 'BEGIN {printf "%.1f", r / c}') |"
 echo "| answered 200 | $(ok "$work/sqlite.txt") | $answered_pg | $answered_two |"
@@ -165,7 +176,7 @@ echo
 echo "| archive $clips tiny clips on PostgreSQL | seconds | failed | archived after a retry |"
 echo "|---|---|---|---|"
 echo "| 1 process, 4 download + 2 media workers | $one_took | $one_failed | $one_retried |"
-echo "| 2 processes, 2 download + 1 media workers each | $two_took | $two_failed | $two_retried |"
+echo "| 2 processes, 2 download + 1 media workers and --threads $half each | $two_took | $two_failed | $two_retried |"
 echo
 echo "| doorbell: from a callback's 200 at one process to the claim at another (20 callbacks) | ms |"
 echo "|---|---|"

@@ -3,6 +3,7 @@ import DarkroomArchive
 import DarkroomCore
 import Foundation
 import Hummingbird
+import NIOPosix
 
 /// A task's files as one POSIX tar stream (ustar, with a pax header for a path over 100 bytes or
 /// a file of 8 GiB or more), written as it is read: no temporary file, memory for one window,
@@ -67,7 +68,10 @@ struct TaskTarball {
         case .read(.local(let path)):
             guard let handle = FileHandle(forReadingAtPath: path) else { throw Changed(name: entry.name) }
             defer { try? handle.close() }
-            while sent < entry.file.size, let data = try handle.read(upToCount: Int(ArchivedFile.window)), !data.isEmpty {
+            // Read on NIO's pool for blocking work: under `--threads 1` this task runs on the
+            // process's only event loop, which a slow disk must not hold.
+            while sent < entry.file.size,
+                  let data = try await NIOThreadPool.singleton.runIfActive({ try handle.read(upToCount: Int(ArchivedFile.window)) }), !data.isEmpty {
                 try await send(data)
             }
         case .read(.ranges(let read)):

@@ -36,7 +36,7 @@ struct ServeCommand: AsyncParsableCommand {
         "media-in-process", "media-memory-limit", "media-file-size-limit", "media-deadline-base", "media-deadline-per-second",
         "idle-timeout", "body-timeout", "max-connections", "download-deadline", "min-free-bytes", "max-task-bytes", "ca-bundle",
         "tls-cert", "tls-key", "database", "database-connections", "database-timeout", "notify", "notify-secret",
-        "notify-max-attempts", "notify-retry-base-seconds", "notify-timeout", "public-url",
+        "notify-max-attempts", "notify-retry-base-seconds", "notify-timeout", "public-url", "threads",
     ]
 
     @Option(help: ArgumentHelp("The data folder: the database and the archive. Default: ./darkroom-data.", valueName: "dir"))
@@ -157,6 +157,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Connections served at once; more wait. Default: 1024.")
     var maxConnections: Int?
 
+    @Option(help: "Threads that serve connections and run the service's tasks. Default: one per core. Several processes on one machine: give each its share of the cores; 1 runs the tasks on the connections' thread.")
+    var threads: Int?
+
     @Option(help: "Seconds one download may take in all, retries included. Default: 1800.")
     var downloadDeadline: Int?
 
@@ -173,10 +176,12 @@ struct ServeCommand: AsyncParsableCommand {
     var config: String?
 
     func run() async throws {
-        let settings = try resolve(SettingLayers(environment: ProcessInfo.processInfo.environment, configPath: config))
+        let layers = try SettingLayers(environment: ProcessInfo.processInfo.environment, configPath: config)
+        let settings = try resolve(layers)
         LoggingSystem.bootstrap { label in EscapingLogHandler(StreamLogHandler.standardError(label: label)) }
         var logger = Logger(label: "darkroom")
-        logger.logLevel = try logLevelSetting(SettingLayers(environment: ProcessInfo.processInfo.environment, configPath: config))
+        logger.logLevel = try logLevelSetting(layers)
+        ServiceThreads.use(try layers.int(threads, "threads", default: System.coreCount, minimum: 1, maximum: 1024), logger: logger)
         FFmpegLogging.configure(verbose: false)
         let app: any ApplicationProtocol
         do {

@@ -64,6 +64,10 @@ import Testing
         let badSecret = try await runDarkroom(["serve", "--data", folder.path, "--webhook-secret", "not base64!"])
         #expect(badSecret.status == 64)
         #expect(badSecret.stderr.contains("a webhook secret must be whsec_"), "\(badSecret.stderr)")
+
+        let noThread = try await runDarkroom(["serve", "--data", folder.path, "--threads", "0"])
+        #expect(noThread.status == 64)
+        #expect(noThread.stderr.contains("threads must be a whole number from 1 to 1024 (got 0)"), "\(noThread.stderr)")
     }
 
     @Test func aHostIsLoopbackByItsAddressNotItsSpelling() async throws {
@@ -98,6 +102,19 @@ import Testing
         #expect(try await short.request("POST", "/v1/callbacks/kling?token=", body: try RepositoryFiles.sampleCallback("legacy-processing.json")).status == 401)
         await short.stop()
         #expect(short.logText.contains("a --token of 3 characters is short enough to guess"), "\(short.logText)")
+    }
+
+    /// `--threads` is the number of event loops (NIO names their threads `NIO-SGLTN-<group>-#<n>`),
+    /// and a process on one thread takes callbacks like any other.
+    @Test(arguments: [1, 3]) func threadsAreTheEventLoops(_ threads: Int) async throws {
+        let folder = try makeTemporaryFolder("serve-threads")
+        let server = try await ServerProcess(data: folder, arguments: ["--threads", String(threads)])
+        #expect(try await server.request("POST", "/v1/callbacks/kling", body: try RepositoryFiles.sampleCallback("legacy-processing.json")).status == 200)
+        let names = try FileManager.default.contentsOfDirectory(atPath: "/proc/\(server.pid)/task").map { task in
+            try String(contentsOfFile: "/proc/\(server.pid)/task/\(task)/comm", encoding: .utf8)
+        }
+        await server.stop()
+        #expect(names.filter { $0.hasPrefix("NIO-SGLTN-") }.count == threads, "\(names)")
     }
 }
 

@@ -6,7 +6,8 @@ import Testing
 /// succeeded tasks posted across them, each callback repeated and out of order, while the
 /// processes are SIGKILLed and started again one after another. At the end every acknowledged
 /// task is archived exactly once, `verify` passes, nothing is left in staging and no job is
-/// leased.
+/// leased. The second process runs on one thread (`--threads 1`: its Swift tasks on its event
+/// loop), the others on the default threads, so both arrangements go through the same chaos.
 @Suite struct ChaosTests {
     static let taskCount = 300
 
@@ -100,21 +101,23 @@ private actor Cluster {
     private var servers: [ServerProcess]
     private let data: URL
     private let environment: [String: String]
-    private static let arguments = ["--allow-private", "--lease-seconds", "3", "--retry-base-seconds", "1"]
+    private static func arguments(_ slot: Int) -> [String] {
+        ["--allow-private", "--lease-seconds", "3", "--retry-base-seconds", "1"] + (slot == 1 ? ["--threads", "1"] : [])
+    }
     private(set) var kills = 0
 
     init(data: URL, environment: [String: String]) async throws {
         self.data = data
         self.environment = environment
         var servers: [ServerProcess] = []
-        for _ in 0..<3 { servers.append(try await ServerProcess(data: data, arguments: Self.arguments, environment: environment)) }
+        for slot in 0..<3 { servers.append(try await ServerProcess(data: data, arguments: Self.arguments(slot), environment: environment)) }
         self.servers = servers
     }
 
     func killAndRestart(_ slot: Int) async throws {
         await servers[slot].stop(SIGKILL)
         kills += 1
-        servers[slot] = try await ServerProcess(data: data, arguments: Self.arguments, environment: environment)
+        servers[slot] = try await ServerProcess(data: data, arguments: Self.arguments(slot), environment: environment)
     }
 
     /// Posts `body` as a gateway would until one of the processes answers 200: another process
