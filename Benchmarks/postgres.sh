@@ -78,24 +78,25 @@ pg_rows=$(psql_ -d one -c "select count(*) from callbacks")
 commits() { psql_ -d postgres -c "select xact_commit from pg_stat_database where datname = '$1'"; }
 pg_commits=$(commits one)
 
-two_processes() {  # database name, output prefix, threads of each process
-  local url pid_a port_a pid_b port_b wa wb
-  url=$(newdb "$1")
-  read -r pid_a port_a < <(start "$2a" --data "$work/$2" --database "$url" --download-workers 0 --media-workers 0 --threads "$3")
-  read -r pid_b port_b < <(start "$2b" --data "$work/$2" --database "$url" --download-workers 0 --media-workers 0 --threads "$3")
-  ingest "$port_a" 32 "$work/$2a.txt" a & wa=$!
-  ingest "$port_b" 32 "$work/$2b.txt" b & wb=$!
+two_processes() {  # database name, output prefix, then flags of each process
+  local db=$1 name=$2 url pid_a port_a pid_b port_b wa wb
+  shift 2
+  url=$(newdb "$db")
+  read -r pid_a port_a < <(start "${name}a" --data "$work/$name" --database "$url" --download-workers 0 --media-workers 0 "$@")
+  read -r pid_b port_b < <(start "${name}b" --data "$work/$name" --database "$url" --download-workers 0 --media-workers 0 "$@")
+  ingest "$port_a" 32 "$work/${name}a.txt" a & wa=$!
+  ingest "$port_b" 32 "$work/${name}b.txt" b & wb=$!
   wait "$wa" "$wb"
   stop "$pid_a" "$pid_b"
 }
 cores=$(nproc)
 half=$(( cores > 1 ? cores / 2 : 1 ))  # each of two processes on one machine: half its cores
 echo "== 2. ingest, two processes on one database, 32 connections each, --threads $half each" >&2
-two_processes two pg2 "$half"
+two_processes two pg2 --threads "$half"
 two_rows=$(psql_ -d two -c "select count(*) from callbacks")
 two_commits=$(commits two)
-echo "== 2b. the same on the default threads ($cores each)" >&2
-two_processes twodefault pg3 "$cores"
+echo "== 2b. the same on the default threads (one per core each)" >&2
+two_processes twodefault pg3
 
 LEVEL=info  # the doorbell is read from the workers' "job claimed" lines
 echo "== 3. archive $clips tiny clips: 1 process (4+2 workers) against 2 processes (2+1 each)" >&2
