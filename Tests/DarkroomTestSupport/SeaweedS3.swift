@@ -63,7 +63,7 @@ public final class SeaweedS3: @unchecked Sendable {
     /// Kills weed at once (SIGKILL), as a crash or a pulled cable would stop it.
     public func kill() {
         running?.kill()
-        running?.process.waitUntilExit()
+        if let running { _ = ChildExit.wait(running.process) }
         running = nil
     }
 

@@ -75,12 +75,7 @@ public final class ServerProcess: @unchecked Sendable {
     @discardableResult
     public func stop(_ signal: Int32 = SIGTERM) async -> Int32 {
         kill(process.processIdentifier, signal)
-        return await withCheckedContinuation { continuation in
-            DispatchQueue.global().async { [process] in
-                process.waitUntilExit()
-                continuation.resume(returning: process.terminationStatus)
-            }
-        }
+        return await ChildExit.status(of: process)
     }
 
     deinit {

@@ -32,6 +32,25 @@ import Testing
         #expect(killed.signal == SIGKILL)
     }
 
+    /// `ServerProcess.stop` waits this way: the process's end, whatever holds its socket.
+    @Test func aProcessEndsWhenItExitsThoughAProcessItStartedLivesOn() async throws {
+        let folder = try makeTemporaryFolder("child-exit")
+        let pidFile = folder.appendingPathComponent("left")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", "sleep 40 </dev/null >/dev/null 2>&1 & echo $! > '\(pidFile.path)'; exit 3"]
+        try process.run()
+        #expect(await ChildExit.status(of: process) == 3)
+        let left = try #require(pid_t(try String(contentsOf: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+        defer { kill(left, SIGKILL) }
+        #expect(isRunning(left), "the wait ended only once the process the command started had ended")
+        let killed = Process()
+        killed.executableURL = URL(fileURLWithPath: "/bin/sh")
+        killed.arguments = ["-c", "kill -9 $$"]
+        try killed.run()
+        #expect(await ChildExit.status(of: killed) == SIGKILL)
+    }
+
     @Test func aCommandPastItsTimeOutIsKilled() async throws {
         let result = try await runCommand("sleep", ["600"], timeout: .seconds(1))
         #expect(result.signal == SIGKILL)
