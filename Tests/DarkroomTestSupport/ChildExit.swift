@@ -16,14 +16,19 @@ public enum ChildExit {
 
     /// Blocks the calling thread until the process has ended; its exit status, or its signal.
     public static func wait(_ process: Process) -> Int32 {
+        if let info = waitUnreaped(process.processIdentifier) { return info._sifields._sigchld.si_status }
+        // Foundation has reaped it already, and knows its status.
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    /// Blocks until the child `pid` has ended, and leaves it to be reaped; nil when it is no
+    /// child to wait for any more (reaped already).
+    static func waitUnreaped(_ pid: pid_t) -> siginfo_t? {
         var info = siginfo_t()
-        while waitid(P_PID, id_t(process.processIdentifier), &info, WEXITED | WNOWAIT) == -1 {
-            // ECHILD: Foundation has reaped it already, and knows its status.
-            guard errno == EINTR else {
-                process.waitUntilExit()
-                return process.terminationStatus
-            }
+        while waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT) == -1 {
+            guard errno == EINTR else { return nil }
         }
-        return info._sifields._sigchld.si_status
+        return info
     }
 }

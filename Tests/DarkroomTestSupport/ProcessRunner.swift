@@ -71,8 +71,7 @@ public func runCommand(
         // Foundation's waitpid on it, whenever its socket closes, could take another child's
         // exit (pids wrap at 32,768 here).
         Thread {
-            var info = siginfo_t()
-            while waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT) == -1 && errno == EINTR {}
+            _ = ChildExit.waitUnreaped(pid)
             if ended.hasEnded(within: .now() + 2) { return }
             var raw: Int32 = 0
             guard waitpid(pid, &raw, WNOHANG) == pid else { return }
